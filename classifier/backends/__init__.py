@@ -1,0 +1,54 @@
+"""Model backends behind one small interface.
+
+A backend is built from a verified :class:`~classifier.model_dir.ModelDir` by
+``Backend.from_model_dir(model_dir)`` and offers:
+
+- ``predict_proba(docs) -> np.ndarray`` of shape (n,): calibrated P(substantive);
+- ``predict_category(docs) -> list[str] | None``: finer category, or None without a category head;
+- ``explain(docs, scores) -> list[tuple[str, ...]]``: short reasons in a vetter's words;
+- ``vi_segmenter``: the Vietnamese segmenter the model was trained with.
+
+Backends are imported lazily, so predicting with the n-gram model never imports torch.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Protocol
+
+import numpy as np
+
+from classifier.model_dir import ModelDir, ModelLoadError
+from classifier.text import Doc
+
+_REGISTRY = {
+    "ngram": "classifier.backends.ngram:NgramBackend",
+    "transformer": "classifier.backends.transformer:TransformerBackend",
+    "embedding": "classifier.backends.embedding:EmbeddingBackend",
+}
+
+
+class Backend(Protocol):
+    vi_segmenter: str
+
+    def predict_proba(self, docs: list[Doc]) -> np.ndarray: ...
+
+    def predict_category(self, docs: list[Doc]) -> list[str] | None: ...
+
+    def explain(self, docs: list[Doc], scores: np.ndarray) -> list[tuple[str, ...]]: ...
+
+
+def load_backend(model_dir: ModelDir) -> Any:
+    name = model_dir.manifest.backend
+    if name not in _REGISTRY:
+        raise ModelLoadError(f"{model_dir.path}: backend '{name}' is not known; known: {sorted(_REGISTRY)}")
+    module_name, class_name = _REGISTRY[name].split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        extra = {"transformer": "train", "embedding": "embed"}.get(name, "")
+        raise ModelLoadError(
+            f"{model_dir.path}: the '{name}' backend needs packages that are not installed ({exc}); "
+            f"install them with: pip install 'genuine[{extra}]'"
+        ) from None
+    return getattr(module, class_name).from_model_dir(model_dir)

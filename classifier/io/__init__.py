@@ -1,0 +1,1 @@
+"""Reading and writing tables of comments: validated rows in, atomic files out."""

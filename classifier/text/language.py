@@ -1,0 +1,107 @@
+"""Language identification for vi / zh / en comments, with ``other`` when none fits.
+
+Short comments defeat statistical identifiers, so script evidence decides first:
+Han characters mean Chinese, Vietnamese-only letters (ă â đ ê ô ơ ư and tone marks) mean
+Vietnamese, kana/hangul/Thai/Cyrillic/Arabic mean ``other``. Only Latin text without
+diacritics ("sp dep qua shop oi", "nice pic") goes to py3langid restricted to vi/en, helped
+by a small lexicon of Vietnamese no-diacritics and teencode words. Text with no letters at
+all (emoji, digits) is ``other``: there is no language to find in it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any
+
+LANGUAGES = ("vi", "zh", "en")
+OTHER = "other"
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_FOREIGN_SCRIPT = re.compile(
+    r"[\u3040-\u30ff\uac00-\ud7af\u1100-\u11ff\u0e00-\u0e7f\u0400-\u04ff\u0600-\u06ff\u0590-\u05ff\u0900-\u097f]"
+)
+# Letters used by Vietnamese and (almost) no other Latin-script language we meet.
+_VI_LETTERS = re.compile(
+    r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]"
+)
+_LATIN_WORD = re.compile(r"[a-zà-ỹ]+")
+_PLACEHOLDER = re.compile(r"_[a-z]+_")
+# Frequent Vietnamese words written without diacritics, and teencode.
+_VI_PLAIN_WORDS = frozenset(
+    """
+    a ad ak ah anh ban bn bao bh bít ca cai cam cho chi chua chu co con cua cung da dc dep
+    di do duoc dau em gi gia hay hoi hok hong hem hum ib j k ko kg khong kh khum la lam lun luon
+    m mih minh mik mn moi mua nao nay nha nhe nhen nhiu nhieu noi oi ok qua ri roi sao shop sp
+    thi thui tot trc uh va vay ve voi vs xin xinh yeu z zay zui ntn bnhieu sz mau ms kb ns mk ck vk nhe dzo
+    """.split()
+)
+_EN_COMMON = frozenset(
+    """
+    the a an is are was this that it i you he she we they my your to of in on for with and or
+    but so love nice good great like what how why when where which do does did can could would
+    not no yes omg lol pls please thanks thank wow cute best me its it's im i'm u ur ok
+    """.split()
+)
+
+
+class LanguageIdentifier:
+    """Thread-safe, lazily loaded vi/zh/en identifier. Use :func:`detect_language` for the default one."""
+
+    def __init__(self) -> None:
+        self._langid: Any = None
+        self._open_langid: Any = None
+        self._lock = threading.Lock()
+
+    def _model(self) -> Any:
+        if self._langid is None:
+            with self._lock:
+                if self._langid is None:
+                    from py3langid.langid import MODEL_FILE
+                    from py3langid.langid import LanguageIdentifier as _PyLangid
+
+                    self._open_langid = _PyLangid.from_model_file(MODEL_FILE, norm_probs=True)
+                    model = _PyLangid.from_model_file(MODEL_FILE, norm_probs=True)
+                    model.set_languages(["vi", "en"])
+                    self._langid = model
+        return self._langid
+
+    def _is_other_latin(self, words: list[str]) -> bool:
+        """A longer Latin-script comment that is confidently in some third language (es, fr, id...)."""
+        if len(words) < 4:
+            return False
+        self._model()
+        label, confidence = self._open_langid.classify(" ".join(words))
+        return label not in ("vi", "en") and confidence > 0.5
+
+    def detect(self, text: str) -> str:
+        """Language of a normalized (lower-cased) comment: 'vi', 'zh', 'en' or 'other'."""
+        han = len(_HAN.findall(text))
+        latin_words = _LATIN_WORD.findall(_PLACEHOLDER.sub(" ", text))
+        latin_chars = sum(len(w) for w in latin_words)
+        if han and han >= latin_chars * 0.25:
+            return "zh"
+        if _VI_LETTERS.search(text):
+            return "vi"
+        if _FOREIGN_SCRIPT.search(text):
+            return "zh" if han else OTHER
+        if han:
+            return "zh"
+        if not latin_words:
+            return OTHER
+        vi_hits = sum(w in _VI_PLAIN_WORDS for w in latin_words)
+        en_hits = sum(w in _EN_COMMON for w in latin_words)
+        if vi_hits != en_hits and (vi_hits >= 2 or en_hits >= 2 or len(latin_words) <= 2):
+            return "vi" if vi_hits > en_hits else "en"
+        if vi_hits + en_hits <= 1 and self._is_other_latin(latin_words):
+            return OTHER
+        label, _confidence = self._model().classify(" ".join(latin_words))
+        return "vi" if label == "vi" else "en"
+
+
+_DEFAULT = LanguageIdentifier()
+
+
+def detect_language(text: str) -> str:
+    """Language of a normalized comment with the module's shared identifier."""
+    return _DEFAULT.detect(text)

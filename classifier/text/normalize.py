@@ -1,0 +1,117 @@
+"""Unicode and surface normalization of one comment.
+
+Order matters: NFKC (full-width to half-width, styled letters to plain) -> Vietnamese tone
+placement -> zero-width/control removal -> lower-case -> placeholders for contact and link
+tokens -> squash long character repeats. Placeholders are kept in the text as tokens such as
+``_url_`` so the n-gram model sees them, and counted so reasons can name them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+# Placeholder tokens. Their names appear in reasons ("contact handle (zalo)").
+PLACEHOLDERS = (
+    "url", "email", "phone", "zalo", "wechat", "qq", "telegram", "whatsapp", "line",
+    "mention", "hashtag",
+)
+CONTACT_PLACEHOLDERS = ("phone", "zalo", "wechat", "qq", "telegram", "whatsapp", "line", "email")
+
+
+def placeholder_token(kind: str) -> str:
+    return f"_{kind}_"
+
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+# Old-style tone placement on open syllables "òa", "óe", "úy" -> modern "oà", "oé", "uý",
+# so "hòa" and "hoà" become the same string. Applied in NFD, then recomposed.
+_OLD_TONE_OA = re.compile(rf"([oO])([{_TONES}])([aAeE])(?![^\W\d_]|[\u0300-\u036f])")
+_OLD_TONE_UY = re.compile(rf"([uU])([{_TONES}])([yY])(?![^\W\d_]|[\u0300-\u036f])")
+
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad\u034f\u180e]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_WHITESPACE = re.compile(r"\s+")
+
+_URL = re.compile(
+    r"(?:https?://|www\.)\S+|\b[a-z0-9][a-z0-9\-]*\.(?:com|net|org|vn|cn|io|me|ly|co|info|xyz|shop|top|link|site|online|cc|tv|gg)(?:/\S*)?\b",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"\b[\w.+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+\b", re.IGNORECASE)
+# Handles: a keyword (with the disguised spellings spammers use) and an optional id after it.
+_HANDLE_ID = r"(?:\s*[:：=]?\s*[a-z0-9][a-z0-9_\-.]{3,}(?![a-z0-9_\-.]))?"
+_HANDLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("zalo", re.compile(r"(?<![a-z])(?:zalo|za\s?lo|zal0|z@lo|zl)(?![a-z])" + _HANDLE_ID, re.IGNORECASE)),
+    ("wechat", re.compile(
+        r"(?:wechat|weixin|微信|薇信|威信|徽信|维信|v信|v芯|vx|wx|➕v|\+v|加v|加微|加薇)(?![a-z])" + _HANDLE_ID, re.IGNORECASE)),
+    ("qq", re.compile(r"(?:(?<![a-z])qq|扣扣|企鹅|q群|\+q|加q|扣群)(?![a-z])" + _HANDLE_ID, re.IGNORECASE)),
+    ("telegram", re.compile(r"(?<![a-z])(?:telegram|tele|tg|t\.me/\S+)(?![a-z])" + _HANDLE_ID, re.IGNORECASE)),
+    ("whatsapp", re.compile(r"(?<![a-z])(?:whatsapp|whats\s?app|wa\.me/\S+)(?![a-z])" + _HANDLE_ID, re.IGNORECASE)),
+    ("line", re.compile(r"(?<![a-z])line\s?id" + _HANDLE_ID, re.IGNORECASE)),
+)
+# Phone-like: 9-13 digits with common separators, optional +country code.
+_PHONE = re.compile(r"(?<![\w.])\+?\d(?:[\s.\-]?\d){8,12}(?![\w])")
+_MENTION = re.compile(r"(?<![\w@])@[\w.\-]+")
+_HASHTAG = re.compile(r"(?<![\w&])#[^\s#@]+")
+# Runs of 3+ of the same character (letters, punctuation, emoji, Han) -> 2 of them.
+_REPEAT_CHAR = re.compile(r"([^\d\s])\1{2,}")
+# "hahaha", "kkkk", "呵呵呵": runs of 3+ of the same 2-3 character unit -> 2 units.
+_REPEAT_UNIT = re.compile(r"(\S{2,3}?)\1{2,}")
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """The normalized comment and what normalization found in it."""
+
+    text: str
+    placeholders: dict[str, int] = field(default_factory=dict)
+    repeat_runs: int = 0
+
+
+def fix_vietnamese_tones(text: str) -> str:
+    """Move old-style tone marks ("hòa", "thủy") to the modern place ("hoà", "thuỷ")."""
+    decomposed = unicodedata.normalize("NFD", text)
+    decomposed = _OLD_TONE_OA.sub(r"\1\3\2", decomposed)
+    decomposed = _OLD_TONE_UY.sub(r"\1\3\2", decomposed)
+    return unicodedata.normalize("NFC", decomposed)
+
+
+def clean_unicode(text: str) -> str:
+    """NFKC, tone placement, no invisible/control characters or lone surrogates, single spaces."""
+    text = _SURROGATE.sub("", text)
+    text = unicodedata.normalize("NFKC", text)
+    text = fix_vietnamese_tones(text)
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def _replace(pattern: re.Pattern[str], kind: str, text: str, found: Counter[str]) -> str:
+    token = f" {placeholder_token(kind)} "
+
+    def substitute(_match: re.Match[str]) -> str:
+        found[kind] += 1
+        return token
+
+    return pattern.sub(substitute, text)
+
+
+def normalize(text: str) -> NormalizedText:
+    """Normalize one comment for features and language ID."""
+    found: Counter[str] = Counter()
+    cleaned = clean_unicode(text).lower()
+    cleaned = _replace(_EMAIL, "email", cleaned, found)
+    cleaned = _replace(_URL, "url", cleaned, found)
+    cleaned = _replace(_PHONE, "phone", cleaned, found)
+    for kind, pattern in _HANDLES:
+        cleaned = _replace(pattern, kind, cleaned, found)
+    cleaned = _replace(_MENTION, "mention", cleaned, found)
+    cleaned = _replace(_HASHTAG, "hashtag", cleaned, found)
+    repeats = len(_REPEAT_CHAR.findall(cleaned)) + len(_REPEAT_UNIT.findall(cleaned))
+    cleaned = _REPEAT_CHAR.sub(r"\1\1", cleaned)
+    cleaned = _REPEAT_UNIT.sub(r"\1\1", cleaned)
+    cleaned = _WHITESPACE.sub(" ", cleaned).strip()
+    return NormalizedText(cleaned, dict(found), repeats)
