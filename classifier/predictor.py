@@ -157,13 +157,8 @@ class Predictor:
         for index, error in prepared.errors.items():
             output[index] = Prediction(label=None, score=float("nan"), lang="other", error=error)
         if prepared.docs:
-            scores = self.backend.predict_proba(prepared.docs)
-            categories = self.backend.predict_category(prepared.docs)
-            reasons = (
-                self.backend.explain(prepared.docs, scores)
-                if explain
-                else [()] * len(prepared.docs)
-            )
+            result = self.backend.predict(prepared.docs, explain=explain)
+            scores, categories, reasons = result.scores, result.categories, result.reasons
             positive = POSITIVE_LABEL
             negative = next(label for label in LABELS if label != positive)
             for k, index in enumerate(prepared.positions):
@@ -174,7 +169,7 @@ class Predictor:
                     label=label,
                     score=score,
                     lang=doc.lang,
-                    reasons=tuple(reasons[k]),
+                    reasons=tuple(reasons[k]) if reasons is not None else (),
                     category=categories[k] if categories is not None else None,
                     truncated=index in prepared.truncated,
                 )

@@ -3,9 +3,8 @@
 A backend is built from a verified :class:`~classifier.model_dir.ModelDir` by
 ``Backend.from_model_dir(model_dir)`` and offers:
 
-- ``predict_proba(docs) -> np.ndarray`` of shape (n,): calibrated P(substantive);
-- ``predict_category(docs) -> list[str] | None``: finer category, or None without a category head;
-- ``explain(docs, scores) -> list[tuple[str, ...]]``: short reasons in a vetter's words;
+- ``predict(docs, explain) -> BackendOutput``: calibrated P(substantive) per doc, the finer
+  category when the model has a category head, and short reasons in a vetter's words;
 - ``vi_segmenter``: the Vietnamese segmenter the model was trained with.
 
 Backends are imported lazily, so predicting with the n-gram model never imports torch.
@@ -14,6 +13,7 @@ Backends are imported lazily, so predicting with the n-gram model never imports 
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
@@ -28,14 +28,19 @@ _REGISTRY = {
 }
 
 
+@dataclass(frozen=True)
+class BackendOutput:
+    """What a backend returns for a batch of docs; lists are aligned with the docs."""
+
+    scores: np.ndarray
+    categories: list[str] | None = None
+    reasons: list[tuple[str, ...]] | None = None
+
+
 class Backend(Protocol):
     vi_segmenter: str
 
-    def predict_proba(self, docs: list[Doc]) -> np.ndarray: ...
-
-    def predict_category(self, docs: list[Doc]) -> list[str] | None: ...
-
-    def explain(self, docs: list[Doc], scores: np.ndarray) -> list[tuple[str, ...]]: ...
+    def predict(self, docs: list[Doc], explain: bool = True) -> BackendOutput: ...
 
 
 def load_backend(model_dir: ModelDir) -> Any:

@@ -40,6 +40,8 @@ _URL = re.compile(
     r"(?:https?://|www\.)\S+|\b[a-z0-9][a-z0-9\-]*\.(?:com|net|org|vn|cn|io|me|ly|co|info|xyz|shop|top|link|site|online|cc|tv|gg)(?:/\S*)?\b",
     re.IGNORECASE,
 )
+_TELEGRAM_LINK = re.compile(r"(?:https?://)?t\.me/\S+", re.IGNORECASE)
+_WHATSAPP_LINK = re.compile(r"(?:https?://)?wa\.me/\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"\b[\w.+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+\b", re.IGNORECASE)
 # Handles: a keyword (with the disguised spellings spammers use) and an optional id after it.
 _HANDLE_ID = r"(?:\s*[:：=]?\s*[a-z0-9][a-z0-9_\-.]{3,}(?![a-z0-9_\-.]))?"
@@ -104,6 +106,8 @@ def normalize(text: str) -> NormalizedText:
     found: Counter[str] = Counter()
     cleaned = clean_unicode(text).lower()
     cleaned = _replace(_EMAIL, "email", cleaned, found)
+    cleaned = _replace(_TELEGRAM_LINK, "telegram", cleaned, found)
+    cleaned = _replace(_WHATSAPP_LINK, "whatsapp", cleaned, found)
     cleaned = _replace(_URL, "url", cleaned, found)
     cleaned = _replace(_PHONE, "phone", cleaned, found)
     for kind, pattern in _HANDLES:

@@ -1,0 +1,66 @@
+"""End-to-end predict speed: normalization, language ID, segmentation, model, reasons.
+
+Prints comments/s on a mixed-language batch of realistic comments (the shipped corpus,
+repeated), cold-start load time (a fresh process importing and loading the model) and peak
+memory. Run: python benchmarks/predict_speed.py [--model DIR] [--n 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def load_texts(n: int) -> list[str]:
+    texts = []
+    for path in sorted((ROOT / "data" / "corpus").glob("*.jsonl")):
+        texts += [json.loads(line)["text"] for line in path.open(encoding="utf-8") if line.strip()]
+    if not texts:
+        raise SystemExit("no corpus in data/corpus")
+    return (texts * (n // len(texts) + 1))[:n]
+
+
+def cold_start(model: str | None) -> float:
+    code = f"import time; t=time.perf_counter(); import classifier; p=classifier.load({model!r}); p.predict('warm up'); print(time.perf_counter()-t)"
+    best = float("inf")
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+        best = min(best, float(out.stdout.strip().splitlines()[-1]))
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--n", type=int, default=20000)
+    args = parser.parse_args()
+    import classifier
+
+    texts = load_texts(args.n)
+    load_s = cold_start(args.model)
+    predictor = classifier.load(args.model)
+    predictor.predict(texts[:200])
+    rows = []
+    for explain in (True, False):
+        start = time.perf_counter()
+        predictor.predict(texts, explain=explain)
+        elapsed = time.perf_counter() - start
+        rows.append((f"predict (reasons {'on' if explain else 'off'})", args.n, elapsed, args.n / elapsed))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"| step | comments | seconds | comments/s |\n|---|---|---|---|")
+    for name, n, elapsed, rate in rows:
+        print(f"| {name} | {n} | {elapsed:.2f} | {rate:,.0f} |")
+    print(f"\ncold start (fresh process: import + load + first prediction): {load_s:.2f} s")
+    print(f"peak memory (RSS) of this process: {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

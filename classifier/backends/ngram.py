@@ -1,0 +1,314 @@
+"""The default backend: hashed character and word n-grams + explicit features -> logistic regression.
+
+Features: character 1-4 grams of the normalized text and word 1-2 grams of the segmented
+tokens, each hashed (no vocabulary to store), sublinear TF-IDF weighted and L2-normalized,
+plus the named features of :mod:`classifier.features`. A binary logistic regression gives a
+margin; Platt scaling (fitted on cross-validated margins) turns it into a calibrated
+P(substantive). A second, multinomial head over word n-grams and named features guesses the
+finer category.
+
+Weights are stored sparsely in ``weights.safetensors`` (only columns seen in training), the
+settings in ``ngram_config.json``. Nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.preprocessing import normalize as l2_normalize
+from sklearn.utils import murmurhash3_32
+
+from classifier.backends import BackendOutput
+from classifier.features import FEATURE_NAMES, feature_matrix
+from classifier.model_dir import ModelDir, ModelLoadError
+from classifier.reasons import MAX_REASONS, rule_reasons
+from classifier.text import Doc
+
+CONFIG_FILE = "ngram_config.json"
+WEIGHTS_FILE = "weights.safetensors"
+
+
+@dataclass(frozen=True)
+class NgramConfig:
+    """Featurization settings, saved beside the weights."""
+
+    char_ngram_range: tuple[int, int] = (1, 4)
+    word_ngram_range: tuple[int, int] = (1, 2)
+    char_features: int = 2**20
+    word_features: int = 2**19
+    dense_scale: float = 1.0
+    vi_segmenter: str = "syllable"
+    feature_names: tuple[str, ...] = field(default=FEATURE_NAMES)
+
+    def __post_init__(self) -> None:
+        for name in ("char_ngram_range", "word_ngram_range"):
+            low, high = getattr(self, name)
+            if not 1 <= low <= high <= 6:
+                raise ValueError(f"{name} must satisfy 1 <= low <= high <= 6, got {(low, high)}")
+        for name in ("char_features", "word_features"):
+            value = getattr(self, name)
+            if value < 2**10 or value & (value - 1):
+                raise ValueError(f"{name} must be a power of two >= 1024, got {value}")
+        if self.vi_segmenter not in ("syllable", "underthesea"):
+            raise ValueError(f"vi_segmenter must be 'syllable' or 'underthesea', got {self.vi_segmenter!r}")
+        if self.dense_scale <= 0:
+            raise ValueError(f"dense_scale must be positive, got {self.dense_scale}")
+
+    @property
+    def n_columns(self) -> int:
+        return self.char_features + self.word_features + len(self.feature_names)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> NgramConfig:
+        data = json.loads(text)
+        data["char_ngram_range"] = tuple(data["char_ngram_range"])
+        data["word_ngram_range"] = tuple(data["word_ngram_range"])
+        data["feature_names"] = tuple(data["feature_names"])
+        return cls(**data)
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+class Featurizer:
+    """Docs -> sparse feature matrix. ``idf`` is learned by :meth:`fit_idf` (training only)."""
+
+    def __init__(self, config: NgramConfig, idf_char: np.ndarray | None = None, idf_word: np.ndarray | None = None):
+        self.config = config
+        self.char_hasher = HashingVectorizer(
+            analyzer="char_wb",
+            ngram_range=config.char_ngram_range,
+            n_features=config.char_features,
+            alternate_sign=False,
+            norm=None,
+            lowercase=False,
+            dtype=np.float32,
+        )
+        self.word_hasher = HashingVectorizer(
+            analyzer="word",
+            tokenizer=str.split,
+            token_pattern=None,
+            preprocessor=_identity,
+            ngram_range=config.word_ngram_range,
+            n_features=config.word_features,
+            alternate_sign=False,
+            norm=None,
+            lowercase=False,
+            dtype=np.float32,
+        )
+        self.idf_char = idf_char
+        self.idf_word = idf_word
+
+    @staticmethod
+    def word_text(doc: Doc) -> str:
+        return " ".join(token.replace(" ", "_") for token in doc.tokens)
+
+    def counts(self, docs: list[Doc]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        chars = self.char_hasher.transform([doc.text for doc in docs])
+        words = self.word_hasher.transform([self.word_text(doc) for doc in docs])
+        return sp.csr_matrix(chars), sp.csr_matrix(words)
+
+    def fit_idf(self, docs: list[Doc]) -> Featurizer:
+        chars, words = self.counts(docs)
+        n = len(docs)
+        self.idf_char = self._idf(chars, n)
+        self.idf_word = self._idf(words, n)
+        return self
+
+    @staticmethod
+    def _idf(counts: sp.csr_matrix, n_docs: int) -> np.ndarray:
+        df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+        return (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0).astype(np.float32)
+
+    @staticmethod
+    def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+        weighted = counts.copy()
+        weighted.data = (np.log(weighted.data) + 1.0) * idf[weighted.indices]
+        return sp.csr_matrix(l2_normalize(weighted, norm="l2", copy=False))
+
+    def transform(self, docs: list[Doc]) -> tuple[sp.csr_matrix, np.ndarray, list[Any]]:
+        """(sparse matrix with all columns, dense named features, per-doc signals)."""
+        if self.idf_char is None or self.idf_word is None:
+            raise RuntimeError("Featurizer.fit_idf must run before transform")
+        chars, words = self.counts(docs)
+        dense, found = feature_matrix(docs)
+        matrix = sp.hstack(
+            [
+                self._tfidf(chars, self.idf_char),
+                self._tfidf(words, self.idf_word),
+                sp.csr_matrix(dense * self.config.dense_scale, dtype=np.float32),
+            ],
+            format="csr",
+            dtype=np.float32,
+        )
+        return matrix, dense, found
+
+    def word_column(self, ngram: str) -> int:
+        """Column of a word n-gram in the full matrix (same hash as HashingVectorizer)."""
+        return self.config.char_features + abs(murmurhash3_32(ngram, seed=0)) % self.config.word_features
+
+
+def _sigmoid(values: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(values, -50, 50)))
+
+
+@dataclass
+class NgramWeights:
+    """Learned parameters, dense over all columns in memory, sparse on disk."""
+
+    coef: np.ndarray  # (n_columns,)
+    intercept: float
+    platt_a: float  # P = sigmoid(platt_a * margin + platt_b)
+    platt_b: float
+    category_names: tuple[str, ...] = ()
+    category_columns: np.ndarray | None = None  # columns the category head reads
+    category_coef: np.ndarray | None = None  # (n_categories, len(category_columns))
+    category_intercept: np.ndarray | None = None
+
+    def to_tensors(self) -> dict[str, np.ndarray]:
+        nonzero = np.flatnonzero(self.coef).astype(np.int64)
+        tensors: dict[str, np.ndarray] = {
+            "coef_index": nonzero,
+            "coef_value": self.coef[nonzero].astype(np.float32),
+            "scalars": np.array([self.intercept, self.platt_a, self.platt_b], dtype=np.float64),
+        }
+        if self.category_coef is not None and self.category_columns is not None and self.category_intercept is not None:
+            tensors["category_columns"] = self.category_columns.astype(np.int64)
+            tensors["category_coef"] = self.category_coef.astype(np.float32)
+            tensors["category_intercept"] = self.category_intercept.astype(np.float64)
+        return tensors
+
+    @classmethod
+    def from_tensors(cls, tensors: dict[str, np.ndarray], n_columns: int, category_names: tuple[str, ...]) -> NgramWeights:
+        coef = np.zeros(n_columns, dtype=np.float32)
+        index = tensors["coef_index"]
+        if index.size and (index.min() < 0 or index.max() >= n_columns):
+            raise ModelLoadError("weights.safetensors has coefficient indices outside the configured feature space")
+        coef[index] = tensors["coef_value"]
+        intercept, platt_a, platt_b = (float(x) for x in tensors["scalars"])
+        return cls(
+            coef=coef,
+            intercept=intercept,
+            platt_a=platt_a,
+            platt_b=platt_b,
+            category_names=category_names,
+            category_columns=tensors.get("category_columns"),
+            category_coef=tensors.get("category_coef"),
+            category_intercept=tensors.get("category_intercept"),
+        )
+
+
+class NgramBackend:
+    """Featurizer + weights; ``predict(docs)`` gives calibrated scores, categories and reasons."""
+
+    name = "ngram"
+
+    def __init__(self, featurizer: Featurizer, weights: NgramWeights):
+        self.featurizer = featurizer
+        self.weights = weights
+        self.vi_segmenter = featurizer.config.vi_segmenter
+
+    @classmethod
+    def from_model_dir(cls, model_dir: ModelDir) -> NgramBackend:
+        from safetensors.numpy import load_file
+
+        try:
+            config = NgramConfig.from_json(model_dir.file(CONFIG_FILE).read_text(encoding="utf-8"))
+            tensors = load_file(str(model_dir.file(WEIGHTS_FILE)))
+        except (ValueError, KeyError, TypeError, OSError) as exc:
+            raise ModelLoadError(f"{model_dir.path}: cannot read the n-gram model ({exc}); retrain it with 'genuine train'") from None
+        if config.feature_names != FEATURE_NAMES:
+            raise ModelLoadError(
+                f"{model_dir.path}: the model was trained with features {list(config.feature_names)}, "
+                f"this genuine computes {list(FEATURE_NAMES)}; retrain the model with this version"
+            )
+        try:
+            idf_char = np.full(config.char_features, float(tensors["idf_default"][0]), dtype=np.float32)
+            idf_word = np.full(config.word_features, float(tensors["idf_default"][0]), dtype=np.float32)
+            idf_char[tensors["idf_char_index"]] = tensors["idf_char_value"]
+            idf_word[tensors["idf_word_index"]] = tensors["idf_word_value"]
+            categories = tuple(model_dir.manifest.extra.get("categories", ()))
+            weights = NgramWeights.from_tensors(tensors, config.n_columns, categories)
+        except (KeyError, IndexError) as exc:
+            raise ModelLoadError(f"{model_dir.path}: weights.safetensors lacks tensor {exc}; retrain the model") from None
+        return cls(Featurizer(config, idf_char, idf_word), weights)
+
+    def tensors(self) -> dict[str, np.ndarray]:
+        """Everything to write to ``weights.safetensors``."""
+        assert self.featurizer.idf_char is not None and self.featurizer.idf_word is not None
+        default = float(self.featurizer.idf_char.max())
+        tensors = self.weights.to_tensors()
+        for name, idf in (("char", self.featurizer.idf_char), ("word", self.featurizer.idf_word)):
+            seen = np.flatnonzero(idf < default - 1e-6).astype(np.int64)
+            tensors[f"idf_{name}_index"] = seen
+            tensors[f"idf_{name}_value"] = idf[seen].astype(np.float32)
+        tensors["idf_default"] = np.array([default], dtype=np.float32)
+        return tensors
+
+    def margins(self, matrix: sp.csr_matrix) -> np.ndarray:
+        return np.asarray(matrix @ self.weights.coef, dtype=np.float64) + self.weights.intercept
+
+    def calibrate(self, margins: np.ndarray) -> np.ndarray:
+        return _sigmoid(self.weights.platt_a * margins + self.weights.platt_b)
+
+    def predict(self, docs: list[Doc], explain: bool = True) -> BackendOutput:
+        matrix, _dense, found = self.featurizer.transform(docs)
+        scores = self.calibrate(self.margins(matrix))
+        categories = self._categories(matrix)
+        reasons = [self._explain(doc, signals, score) for doc, signals, score in zip(docs, found, scores, strict=True)] if explain else None
+        return BackendOutput(scores=scores, categories=categories, reasons=reasons)
+
+    def _categories(self, matrix: sp.csr_matrix) -> list[str] | None:
+        w = self.weights
+        if w.category_coef is None or w.category_columns is None or w.category_intercept is None or not w.category_names:
+            return None
+        logits = np.asarray(matrix[:, w.category_columns] @ w.category_coef.T) + w.category_intercept
+        return [w.category_names[i] for i in np.argmax(logits, axis=1)]
+
+    def _explain(self, doc: Doc, found: Any, score: float) -> tuple[str, ...]:
+        substantive = score >= 0.5
+        reasons = rule_reasons(doc, found, substantive)
+        ngram = self._strongest_ngram(doc, substantive)
+        if ngram and len(reasons) < MAX_REASONS:
+            reasons.append(ngram)
+        return tuple(reasons[:MAX_REASONS])
+
+    def _strongest_ngram(self, doc: Doc, substantive: bool) -> str | None:
+        """The word n-gram pushing hardest towards the predicted label, in words."""
+        tokens = [t for t in Featurizer.word_text(doc).split() if not (t.startswith("_") and t.endswith("_"))]
+        low, high = self.featurizer.config.word_ngram_range
+        idf = self.featurizer.idf_word
+        assert idf is not None
+        best, best_value = None, 0.0
+        sign = 1.0 if substantive else -1.0
+        for n in range(low, high + 1):
+            for i in range(len(tokens) - n + 1):
+                gram = " ".join(tokens[i : i + n])
+                column = self.featurizer.word_column(gram)
+                value = sign * float(self.weights.coef[column]) * float(idf[column - self.featurizer.config.char_features])
+                if value > best_value:
+                    best, best_value = gram, value
+        if best is None or best_value < 0.5:
+            return None
+        return f'{"specific" if substantive else "generic"} wording "{best}"'
+
+
+def expected_calibration_error(scores: np.ndarray, truth: np.ndarray, bins: int = 10) -> float:
+    """ECE with equal-width bins (used in evaluation)."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    total = 0.0
+    for low, high in zip(edges[:-1], edges[1:], strict=True):
+        mask = (scores >= low) & (scores < high if high < 1.0 else scores <= high)
+        if mask.any():
+            total += mask.mean() * abs(float(scores[mask].mean()) - float(truth[mask].mean()))
+    return total if not math.isnan(total) else 0.0

@@ -1,0 +1,61 @@
+"""``genuine evaluate``: per-language metrics of a model on labeled data, beside a length-only baseline."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from classifier.cli.common import add_model_argument, report_problems, write_json
+from classifier.cli.data_cmd import _add_mapping_arguments, mapping_from_args
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "evaluate", help="evaluate a model on labeled data (per language, calibration, length-matched slice)",
+        description="Evaluate a model on labeled comments: per-language precision, recall, macro-F1 and MCC, "
+        "per-category recall, confusion matrix, calibration (ECE, reliability table), and a length-matched "
+        "slice, each beside a length-only baseline trained on the baseline data (default: the shipped "
+        "corpus's train split). Prints Markdown; --output-dir also writes evaluation.json and evaluation.md.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="DATA", help="labeled data (default: the shipped corpus's test split)")
+    add_model_argument(parser)
+    parser.add_argument("--split", choices=("train", "validation", "test", "all"), default=None,
+                        help="evaluate only this split (default: test for the shipped corpus, all for given files)")
+    parser.add_argument("--output-dir", "-o", default=None, help="write evaluation.json and evaluation.md here")
+    parser.add_argument("--threshold", type=float, default=None)
+    _add_mapping_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from classifier.io.problems import InputError
+    from classifier.predictor import load
+    from training.data import corpus_paths, load_labeled
+    from training.evaluate import LengthBaseline, evaluate, render_markdown
+
+    predictor = load(args.model, threshold=args.threshold)
+    data = load_labeled(args.paths or corpus_paths(), mapping_from_args(args), format=args.format, encoding=args.encoding)
+    report_problems(data.problems, "evaluate")
+    split = args.split or ("all" if args.paths else "test")
+    rows = data.rows if split == "all" else data.split(split)
+    if not rows:
+        raise InputError(f"no usable rows to evaluate (split '{split}')")
+    corpus = load_labeled(corpus_paths())
+    baseline = LengthBaseline.fit(corpus.split("train"))
+    predictions = predictor.predict([r.text for r in rows], explain=False)
+    scores = np.array([p.score for p in predictions])
+    report = evaluate(rows, scores, [p.lang for p in predictions], baseline, threshold=predictor.threshold,
+                      thresholds_by_lang=predictor.thresholds_by_lang)
+    markdown = render_markdown(report, f"{predictor.model_dir.path.name} on {', '.join(Path(p).name for p in (args.paths or ['corpus']))} ({split})")
+    sys.stdout.write(markdown)
+    if args.output_dir:
+        from classifier.io.atomic import atomic_write_text
+
+        out = Path(args.output_dir)
+        write_json(out / "evaluation.json", report)
+        atomic_write_text(out / "evaluation.md", markdown)
+    return 0
