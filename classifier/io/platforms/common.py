@@ -410,6 +410,7 @@ def problem(source: str, line: int, exc: MappingError) -> RowProblem:
 
 # --------------------------------------------------------------------------- files
 
+
 def expand_envelope(record: Record) -> list[Record] | None:
     """The records inside one API response page, or None when ``record`` is not a page.
 

@@ -42,7 +42,9 @@ def sniff(record: Record) -> str | None:
         return None
     if "video_id" in record and ("text" in record or "parent_comment_id" in record):
         return "comments"
-    if "username" in record and ("video_description" in record or "region_code" in record or "view_count" in record):
+    if "username" in record and (
+        "video_description" in record or "region_code" in record or "view_count" in record
+    ):
         return "videos"
     return None
 

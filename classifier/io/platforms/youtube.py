@@ -104,15 +104,23 @@ def map_comment(
 
 
 def iter_thread(
-    thread: Record, source: str, line: int, state: ExportState, videos: dict[str, str], seen: set[str]
+    thread: Record,
+    source: str,
+    line: int,
+    state: ExportState,
+    videos: dict[str, str],
+    seen: set[str],
 ) -> Iterator[ExportRow | RowProblem]:
     """The top-level comment of a thread and the replies nested in it."""
-    snippet = thread.get("snippet") if isinstance(thread.get("snippet"), dict) else {}
+    raw = thread.get("snippet")
+    snippet: Record = raw if isinstance(raw, dict) else {}
     video_id = snippet.get("videoId")
     channel_id = snippet.get("channelId")
     top = snippet.get("topLevelComment")
     if not isinstance(top, dict):
-        yield RowProblem(source, line, "snippet.topLevelComment", "comment thread has no top-level comment")
+        yield RowProblem(
+            source, line, "snippet.topLevelComment", "comment thread has no top-level comment"
+        )
         return
     if thread.get("id") and video_id:
         videos[str(thread["id"])] = str(video_id)
@@ -173,7 +181,9 @@ def iter_rows(files: Sequence[SourceFile], state: ExportState) -> Iterator[Expor
                         post_id=record.get("id"),
                         creator_id=get_path(record, "snippet", "channelId"),
                         posted_at=get_path(record, "snippet", "publishedAt"),
-                        sponsored=get_path(record, "paidProductPlacementDetails", "hasPaidProductPlacement"),
+                        sponsored=get_path(
+                            record, "paidProductPlacementDetails", "hasPaidProductPlacement"
+                        ),
                         views=get_path(record, "statistics", "viewCount"),
                         likes=get_path(record, "statistics", "likeCount"),
                     )
@@ -183,11 +193,18 @@ def iter_rows(files: Sequence[SourceFile], state: ExportState) -> Iterator[Expor
                         source,
                         line,
                         creator_id=record.get("id"),
-                        followers=None if hidden else get_path(record, "statistics", "subscriberCount"),
+                        followers=None
+                        if hidden
+                        else get_path(record, "statistics", "subscriberCount"),
                         platform=NAME,
                         language=get_path(record, "snippet", "defaultLanguage"),
                     )
                 else:
-                    yield RowProblem(source, line, "kind", f"not a YouTube resource this reader knows (kind={record.get('kind')!r})")
+                    yield RowProblem(
+                        source,
+                        line,
+                        "kind",
+                        f"not a YouTube resource this reader knows (kind={record.get('kind')!r})",
+                    )
             except MappingError as exc:
                 yield problem(source, line, exc)
