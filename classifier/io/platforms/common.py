@@ -111,21 +111,24 @@ class SourceFile:
 # --------------------------------------------------------------------------- values
 
 
+_BLANKS = frozenset({"", "none", "null", "nan"})
+
+
 def clean_id(value: Any) -> str | None:
     """An identifier as text; ints (TikTok's int64 ids) keep every digit, blanks become None."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
+    if type(value) is str:  # the common case first: this runs several times per row
+        text = value.strip()
+        if not text or (len(text) <= 4 and text.lower() in _BLANKS):
+            return None
+        return text
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, float):
         if math.isnan(value):
             return None
         if value.is_integer():
             return str(int(value))
-    text = str(value).strip()
-    if text.lower() in ("", "none", "null", "nan"):
-        return None
-    return text
+    return clean_id(str(value))
 
 
 def parent_or_none(value: Any, *, own_ids: tuple[Any, ...] = ()) -> str | None:
@@ -164,12 +167,16 @@ def parse_count(value: Any) -> int | None:
     万 = 10^4 and 亿 = 10^8, "10万+" means "over 100k") and writes ``str(None)`` == "None" when
     the platform sent nothing; YouTube sends counts as strings. Unreadable text gives None.
     """
+    if type(value) is int:
+        return value
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
+        return int(value)
     if isinstance(value, float):
         return None if math.isnan(value) else round(value)
+    if type(value) is str and value.isascii() and value.isdigit():
+        return int(value)
     text = str(value).strip().replace(",", "").replace(" ", "")
     if text.lower() in ("", "none", "null", "nan", "-"):
         return None

@@ -50,6 +50,10 @@ NAME = "mediacrawler"
 ROLE_ORDER = ("creators", "contents", "comments")
 POST_KEYS = ("note_id", "aweme_id", "video_id")
 USER_KEYS = ("user_id", "creator_hash")
+HASHED_NOTE = (
+    "mediacrawler: author ids are hashed (creator_hash); a creator reply is only found where the "
+    "contents file hashes the creator the same way"
+)
 PLATFORM_DIRS = {
     "xhs": "xiaohongshu",
     "xiaohongshu": "xiaohongshu",
@@ -109,6 +113,8 @@ def map_comment(
     post = clean_id(record.get(key)) if key else None
     if "parent_comment_id" in record:
         state.saw("reply_to")
+    if "creator_hash" in record and "user_id" not in record:
+        state.note(HASHED_NOTE)
     likes = record.get("like_count", record.get("comment_like_count"))
     return comment_row(
         source,
@@ -152,7 +158,7 @@ def iter_rows(files: Sequence[SourceFile], state: ExportState) -> Iterator[Expor
                 yield item
                 continue
             line, record = item
-            role = sniff(record) or file.role
+            role = file.role  # MediaCrawler writes one kind of record per file
             try:
                 if role == "comments":
                     yield map_comment(record, source, line, state, creators)
