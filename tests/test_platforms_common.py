@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from classifier.io.platforms import FORMATS, detect_export_format, read_export
+from classifier.io.platforms import (
+    FORMATS,
+    ExportRow,
+    ExportState,
+    detect_export_format,
+    iter_export,
+    read_export,
+)
 from classifier.io.platforms.common import (
     MappingError,
     clean_id,
@@ -18,7 +25,7 @@ from classifier.io.platforms.common import (
     parse_timestamp,
     strip_html,
 )
-from classifier.io.problems import InputError
+from classifier.io.problems import InputError, RowProblem
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -152,3 +159,29 @@ def test_broken_jsonl_line_is_a_row_problem_and_the_rest_is_kept(tmp_path: Path)
     export = read_export("mediacrawler", [path])
     assert list(export.comments["comment_id"]) == ["1", "2"]
     assert [(p.line, p.source) for p in export.problems] == [(2, str(path))]
+
+
+def test_iter_export_streams_rows_of_each_table_and_problems() -> None:
+    state = ExportState()
+    items = list(iter_export("auto", sorted((FIXTURES / "youtube").glob("*.json")), state))
+    tables = {item.table for item in items if isinstance(item, ExportRow)}
+    assert tables == {"comments", "posts", "creators"}
+    assert sum(isinstance(item, RowProblem) for item in items) == 1
+    assert state.format == "youtube"
+    row = next(item for item in items if isinstance(item, ExportRow) and item.table == "comments")
+    assert row.source.endswith(".json") and row.line >= 1
+    assert row.values["created_at"].tzinfo is not None
+
+
+def test_iter_export_checks_the_input_before_the_first_row(tmp_path: Path) -> None:
+    with pytest.raises(InputError):
+        iter_export("youtube", [tmp_path / "missing.json"])  # raised at the call, not on next()
+
+
+def test_export_with_no_records_has_all_columns(tmp_path: Path) -> None:
+    path = tmp_path / "empty.json"
+    path.write_text("[]", encoding="utf-8")
+    export = read_export("tiktok", [path])
+    assert export.comments.empty
+    assert "text" in export.comments.columns and "created_at" in export.comments.columns
+    assert any("no records" in note for note in export.notes)

@@ -54,7 +54,7 @@ ADAPTERS: dict[str, ModuleType] = {
 FORMATS = ("auto", "youtube", "tiktok", "instagram", "facebook", "mediacrawler")
 
 
-@dataclass
+@dataclass(frozen=True)
 class PlatformExport:
     """One platform export mapped onto our tables.
 
