@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from classifier.text import Doc
+from classifier.text.segment import regex_tokens
 from classifier.text.normalize import CONTACT_PLACEHOLDERS
 
 LEXICON_PATH = Path(__file__).resolve().parent / "resources" / "lexicon.json"
@@ -52,32 +53,66 @@ class Signals:
     hits: dict[str, tuple[str, ...]]
 
 
-def _compile(phrases: list[str]) -> re.Pattern[str] | None:
-    if not phrases:
-        return None
-    parts = []
-    for phrase in sorted(set(phrases), key=len, reverse=True):
-        escaped = re.escape(phrase)
-        parts.append(escaped if re.search(r"[\u3400-\u9fff]", phrase) else rf"(?<![^\W_]){escaped}(?![^\W_])")
-    return re.compile("|".join(parts))
+_HAN = re.compile(r"[\u3400-\u9fff]")
+MAX_PHRASE_TOKENS = 5
+
+
+@dataclass(frozen=True)
+class PhraseSet:
+    """Phrases of one kind: Latin ones as token n-grams (set lookup), Han ones as substrings."""
+
+    token_phrases: frozenset[str]
+    han_phrases: tuple[str, ...]
+    first_tokens: frozenset[str] = frozenset()
+
+
+def _phrase_set(phrases: list[str]) -> PhraseSet:
+    token_phrases, han_phrases = set(), set()
+    for phrase in phrases:
+        if _HAN.search(phrase):
+            han_phrases.add(phrase)
+        else:
+            token_phrases.add(" ".join(regex_tokens(phrase)))
+    firsts = frozenset(p.split(" ")[0] for p in token_phrases)
+    return PhraseSet(frozenset(token_phrases), tuple(sorted(han_phrases, key=len, reverse=True)), firsts)
 
 
 @cache
-def _lexicon() -> dict[str, dict[str, re.Pattern[str] | None]]:
+def _all_first_tokens() -> frozenset[str]:
+    return frozenset().union(*(ps.first_tokens for table in _lexicon().values() for ps in table.values()))
+
+
+@cache
+def _lexicon() -> dict[str, dict[str, PhraseSet]]:
     raw = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
-    compiled: dict[str, dict[str, re.Pattern[str] | None]] = {}
+    compiled: dict[str, dict[str, PhraseSet]] = {}
     for kind in LEXICON_KINDS:
         by_lang = raw[kind]
-        compiled[kind] = {lang: _compile(phrases) for lang, phrases in by_lang.items()}
+        compiled[kind] = {lang: _phrase_set(phrases) for lang, phrases in by_lang.items()}
         # Comments mix languages: a Vietnamese comment may say "nice" or "link".
-        compiled[kind]["*"] = _compile([p for phrases in by_lang.values() for p in phrases])
+        compiled[kind]["*"] = _phrase_set([p for phrases in by_lang.values() for p in phrases])
     return compiled
 
 
-def _matches(kind: str, lang: str, text: str) -> list[str]:
+def token_ngrams(tokens: tuple[str, ...], max_n: int = MAX_PHRASE_TOKENS) -> list[str]:
+    """Token n-grams (1..max_n, joined by spaces, text order) that could start a lexicon phrase."""
+    firsts = _all_first_tokens()
+    grams = []
+    for i, token in enumerate(tokens):
+        if token not in firsts:
+            continue
+        for n in range(1, min(max_n, len(tokens) - i) + 1):
+            grams.append(" ".join(tokens[i : i + n]))
+    return grams
+
+
+def _matches(kind: str, lang: str, text: str, grams: list[str]) -> list[str]:
     table = _lexicon()[kind]
-    pattern = table.get(lang) or table["*"]
-    return pattern.findall(text) if pattern is not None else []
+    phrases = table.get(lang) or table["*"]
+    found = [g for g in grams if g in phrases.token_phrases]
+    if phrases.han_phrases and _HAN.search(text):
+        found += [p for p in phrases.han_phrases if p in text]
+    return found
 
 
 def signals(doc: Doc) -> Signals:
@@ -86,7 +121,8 @@ def signals(doc: Doc) -> Signals:
     n_tokens = len(doc.tokens)
     word_tokens = [t for t in doc.tokens if _LETTER_OR_DIGIT.search(t) and not t.startswith("_")]
     placeholders = doc.placeholders
-    hits = {kind: tuple(_matches(kind, doc.lang, text)) for kind in LEXICON_KINDS}
+    grams = token_ngrams(doc.tokens)
+    hits = {kind: tuple(_matches(kind, doc.lang, text, grams)) for kind in LEXICON_KINDS}
     generic_chars = sum(len(h) for h in hits["generic_phrase"])
     letters = len(_LETTER_OR_DIGIT.findall(text))
     mention = placeholders.get("mention", 0)

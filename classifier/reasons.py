@@ -13,7 +13,8 @@ MAX_REASONS = 3
 
 
 def _first(hits: tuple[str, ...]) -> str:
-    return hits[0].strip()
+    """The most telling (longest) phrase that fired."""
+    return max(hits, key=len).strip()
 
 
 def generic_reasons(doc: Doc, found: Signals) -> list[str]:

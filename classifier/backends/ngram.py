@@ -31,6 +31,7 @@ from classifier.reasons import MAX_REASONS, rule_reasons
 from classifier.text import Doc
 
 CONFIG_FILE = "ngram_config.json"
+EXPLAIN_MAX_TOKENS = 60  # reasons look at the start of long comments only
 WEIGHTS_FILE = "weights.safetensors"
 
 
@@ -285,7 +286,7 @@ class NgramBackend:
 
     def _strongest_ngram(self, doc: Doc, substantive: bool) -> str | None:
         """The word n-gram pushing hardest towards the predicted label, in words."""
-        tokens = [t for t in Featurizer.word_text(doc).split() if not (t.startswith("_") and t.endswith("_"))]
+        tokens = [t for t in Featurizer.word_text(doc).split()[:EXPLAIN_MAX_TOKENS] if not (t.startswith("_") and t.endswith("_"))]
         low, high = self.featurizer.config.word_ngram_range
         idf = self.featurizer.idf_word
         assert idf is not None

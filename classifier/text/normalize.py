@@ -31,6 +31,7 @@ _TONES = "\u0300\u0301\u0303\u0309\u0323"
 _OLD_TONE_OA = re.compile(rf"([oO])([{_TONES}])([aAeE])(?![^\W\d_]|[\u0300-\u036f])")
 _OLD_TONE_UY = re.compile(rf"([uU])([{_TONES}])([yY])(?![^\W\d_]|[\u0300-\u036f])")
 
+_OLD_TONE_HINT = re.compile(r"[òóỏõọùúủũụ][aey]|[ÒÓỎÕỌÙÚỦŨỤ][AEYaey]|[ouOU][\u0300\u0301\u0303\u0309\u0323]")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad\u034f\u180e]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -54,6 +55,10 @@ _HANDLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("whatsapp", re.compile(r"(?<![a-z])(?:whatsapp|whats\s?app|wa\.me/\S+)(?![a-z])" + _HANDLE_ID, re.IGNORECASE)),
     ("line", re.compile(r"(?<![a-z])line\s?id" + _HANDLE_ID, re.IGNORECASE)),
 )
+_DIGIT = re.compile(r"\d")
+_HANDLE_HINT = re.compile(
+    r"za|z@|zl|we|wx|vx|v信|v芯|信|q|扣|企鹅|➕v|\+v|加v|加微|加薇|tele|tg|t\.me|whats|wa\.me|line", re.IGNORECASE
+)
 # Phone-like: 9-13 digits with common separators, optional +country code.
 _PHONE = re.compile(r"(?<![\w.])\+?\d(?:[\s.\-]?\d){8,12}(?![\w])")
 _MENTION = re.compile(r"(?<![\w@])@[\w.\-]+")
@@ -75,6 +80,8 @@ class NormalizedText:
 
 def fix_vietnamese_tones(text: str) -> str:
     """Move old-style tone marks ("hòa", "thủy") to the modern place ("hoà", "thuỷ")."""
+    if not _OLD_TONE_HINT.search(text):
+        return text
     decomposed = unicodedata.normalize("NFD", text)
     decomposed = _OLD_TONE_OA.sub(r"\1\3\2", decomposed)
     decomposed = _OLD_TONE_UY.sub(r"\1\3\2", decomposed)
@@ -92,30 +99,33 @@ def clean_unicode(text: str) -> str:
 
 
 def _replace(pattern: re.Pattern[str], kind: str, text: str, found: Counter[str]) -> str:
-    token = f" {placeholder_token(kind)} "
-
-    def substitute(_match: re.Match[str]) -> str:
-        found[kind] += 1
-        return token
-
-    return pattern.sub(substitute, text)
+    replaced, count = pattern.subn(f" {placeholder_token(kind)} ", text)
+    if count:
+        found[kind] += count
+    return replaced
 
 
 def normalize(text: str) -> NormalizedText:
     """Normalize one comment for features and language ID."""
     found: Counter[str] = Counter()
     cleaned = clean_unicode(text).lower()
-    cleaned = _replace(_EMAIL, "email", cleaned, found)
-    cleaned = _replace(_TELEGRAM_LINK, "telegram", cleaned, found)
-    cleaned = _replace(_WHATSAPP_LINK, "whatsapp", cleaned, found)
-    cleaned = _replace(_URL, "url", cleaned, found)
-    cleaned = _replace(_PHONE, "phone", cleaned, found)
-    for kind, pattern in _HANDLES:
-        cleaned = _replace(pattern, kind, cleaned, found)
-    cleaned = _replace(_MENTION, "mention", cleaned, found)
-    cleaned = _replace(_HASHTAG, "hashtag", cleaned, found)
-    repeats = len(_REPEAT_CHAR.findall(cleaned)) + len(_REPEAT_UNIT.findall(cleaned))
-    cleaned = _REPEAT_CHAR.sub(r"\1\1", cleaned)
-    cleaned = _REPEAT_UNIT.sub(r"\1\1", cleaned)
+    # Cheap guards first: most comments have no '@', '.', digits or handle keywords.
+    if "@" in cleaned:
+        cleaned = _replace(_EMAIL, "email", cleaned, found)
+    if "." in cleaned:
+        cleaned = _replace(_TELEGRAM_LINK, "telegram", cleaned, found)
+        cleaned = _replace(_WHATSAPP_LINK, "whatsapp", cleaned, found)
+        cleaned = _replace(_URL, "url", cleaned, found)
+    if len(_DIGIT.findall(cleaned)) >= 9:
+        cleaned = _replace(_PHONE, "phone", cleaned, found)
+    if _HANDLE_HINT.search(cleaned):
+        for kind, pattern in _HANDLES:
+            cleaned = _replace(pattern, kind, cleaned, found)
+    if "@" in cleaned:
+        cleaned = _replace(_MENTION, "mention", cleaned, found)
+    if "#" in cleaned:
+        cleaned = _replace(_HASHTAG, "hashtag", cleaned, found)
+    cleaned, char_runs = _REPEAT_CHAR.subn(r"\1\1", cleaned)
+    cleaned, unit_runs = _REPEAT_UNIT.subn(r"\1\1", cleaned)
     cleaned = _WHITESPACE.sub(" ", cleaned).strip()
-    return NormalizedText(cleaned, dict(found), repeats)
+    return NormalizedText(cleaned, dict(found), char_runs + unit_runs)
