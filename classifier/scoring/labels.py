@@ -1,0 +1,103 @@
+"""Per-comment labels: from ``label``/``score`` columns already in the table, or the predictor.
+
+The metric needs one number per comment, ``p`` = P(substantive). A ``score`` column is used as
+it is; a ``label`` column becomes 1 (substantive) or 0 (generic). The predictor runs once per
+distinct text, since copy-paste sections repeat the same strings many times.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from classifier.io.problems import RowProblem
+
+_SUBSTANTIVE = frozenset({"substantive", "1", "true", "yes", "genuine"})
+_GENERIC = frozenset({"generic", "0", "false", "no"})
+
+
+@dataclass(frozen=True)
+class Labeled:
+    """Comments with ``p``, ``label``, ``category`` and ``lang``; the rows that got no label."""
+
+    comments: pd.DataFrame
+    problems: list[RowProblem] = field(default_factory=list)
+    source: str = ""
+    has_category: bool = False
+
+
+def has_label_columns(frame: pd.DataFrame) -> bool:
+    return "score" in frame.columns or "label" in frame.columns
+
+
+def _from_columns(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
+    p = np.full(len(frame), np.nan)
+    used: list[str] = []
+    if "label" in frame.columns:
+        text = frame["label"].astype("string").str.strip().str.lower()
+        p = np.where(text.isin(_SUBSTANTIVE).fillna(False), 1.0, p)
+        p = np.where(text.isin(_GENERIC).fillna(False), 0.0, p)
+        used.append("label")
+    if "score" in frame.columns:
+        score = pd.to_numeric(frame["score"], errors="coerce").to_numpy(dtype=float)
+        valid = (score >= 0.0) & (score <= 1.0)
+        p = np.where(valid, score, p)
+        used.insert(0, "score")
+    return p, " and ".join(f"'{c}'" for c in used) + " column" + ("s" if len(used) > 1 else "")
+
+
+def _from_predictor(frame: pd.DataFrame, predictor: Any) -> dict[str, np.ndarray]:
+    codes, uniques = pd.factorize(frame["text"])
+    predictions = predictor.predict(list(uniques))
+    columns = {
+        "p": np.array([pr.score for pr in predictions], dtype=float),
+        "label": np.array([pr.label for pr in predictions], dtype=object),
+        "category": np.array([pr.category for pr in predictions], dtype=object),
+        "lang": np.array([pr.lang for pr in predictions], dtype=object),
+        "error": np.array([pr.error for pr in predictions], dtype=object),
+    }
+    return {name: values[codes] for name, values in columns.items()}
+
+
+def attach_labels(comments: pd.DataFrame, predictor: Any = None) -> Labeled:
+    """Add ``p``/``label``/``category``/``lang``; rows without a usable label go to problems.
+
+    With ``predictor=None`` the ``score``/``label`` columns are used when present, else the
+    default model is loaded (``classifier.load()``). An explicit predictor always wins.
+    """
+    frame = comments
+    none = np.full(len(frame), None, dtype=object)
+    if predictor is None and has_label_columns(frame):
+        p, source = _from_columns(frame)
+        field_name = "score" if "score" in frame.columns else "label"
+        category = frame["category"].to_numpy(dtype=object) if "category" in frame.columns else none
+        lang = frame["lang"].to_numpy(dtype=object) if "lang" in frame.columns else none
+        label = np.where(p >= 0.5, "substantive", "generic")
+        errors = none
+        reason = f"no usable {field_name} (expected a score in [0, 1] or label substantive/generic)"
+    else:
+        if predictor is None:
+            import classifier
+
+            predictor = classifier.load()
+        predicted = _from_predictor(frame, predictor)
+        p, label, category, lang, errors = (
+            predicted[k] for k in ("p", "label", "category", "lang", "error")
+        )
+        source = f"predictor ({getattr(getattr(predictor, 'model_dir', None), 'path', 'model')})"
+        field_name = "text"
+        reason = "the predictor could not label it"
+    bad = np.isnan(p)
+    where = frame.loc[bad, ["_source", "_line"]].itertuples(index=False)
+    problems = [
+        RowProblem(str(s), int(n), field_name, f"{reason}: {errors[i]}" if errors[i] else reason)
+        for i, (s, n) in zip(np.flatnonzero(bad), where, strict=True)
+    ]
+    out = frame.assign(p=p, label=label, category=category, lang=lang)
+    out = out.loc[~bad].reset_index(drop=True)
+    out["category"] = out["category"].where(out["category"].notna(), None)
+    has_category = bool(out["category"].notna().any())
+    return Labeled(out, problems, source, has_category)
