@@ -105,6 +105,8 @@ def _combine(c: pd.DataFrame, results: dict[str, SignalResult]) -> pd.DataFrame:
     c["w"] = 1.0 - a
     c["genuine"] = c["w"] * c["p"]
     c["cluster_id"] = results["copy_paste"].column
+    # A cluster with a single copy on this creator is not copy-paste *here* (weight 0).
+    c["copy_paste"] = c["a_copy_paste"] > 0
     c["pod_id"] = results["pod"].column
     c["in_burst"] = results["burst"].column if results["burst"].column is not None else False
     c["repeat_author"] = results["repeat"].column if results["repeat"].column is not None else False
@@ -138,7 +140,7 @@ def _creator_stats(
             "a_sum": g["a"].sum(),
             "genuine_comments": g["genuine"].sum(),
             "authors": g["author_id"].nunique(),
-            "copy_paste_comments": g["cluster_id"].count(),
+            "copy_paste_comments": g["copy_paste"].sum(),
             "pod_comments": g["pod_id"].count(),
             "burst_comments": g["in_burst"].sum(),
             "bait_comments": g["bait"].count(),
@@ -282,7 +284,7 @@ def _post_table(c: pd.DataFrame, posts: pd.DataFrame, timing: pd.DataFrame | Non
             "comments": g.size(),
             "substantive_share": g["p"].mean(),
             "genuine_comments": g["genuine"].sum(),
-            "copy_paste_comments": g["cluster_id"].count(),
+            "copy_paste_comments": g["copy_paste"].sum(),
             "pod_comments": g["pod_id"].count(),
             "bait_comments": g["bait"].count(),
         }

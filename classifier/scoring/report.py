@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -184,3 +185,15 @@ class CreatorReport:
 
     def creator_records(self) -> list[dict[str, Any]]:
         return records(self.creators)
+
+    def to_html(self) -> str:
+        """The self-contained report page (see :mod:`classifier.scoring.html`)."""
+        from classifier.scoring.html import render
+
+        return render(self)
+
+    def write(self, out_dir: str | Path) -> list[Path]:
+        """Write creators.csv/.json, posts.csv, comments.csv, flags.json and report.html atomically."""
+        from classifier.scoring.output import write_report
+
+        return write_report(self, out_dir)

@@ -1,0 +1,51 @@
+"""Write a :class:`CreatorReport` to a folder, every file atomically.
+
+``creators.csv``/``creators.json`` (the ranked metric), ``posts.csv``, ``comments.csv`` (each
+comment with its probability, discounts and flags: the trail from every number back to the
+comments), ``flags.json`` (evidence, bad rows, signals off) and ``report.html``. A reader
+never sees a half-written file: each is written beside its target and moved into place.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from classifier.io.atomic import atomic_open, atomic_write_text
+from classifier.scoring.report import CreatorReport, records
+
+FILES = ("creators.csv", "creators.json", "posts.csv", "comments.csv", "flags.json", "report.html")
+
+
+def _csv(frame: pd.DataFrame, path: Path) -> None:
+    with atomic_open(path, newline="") as handle:
+        frame.to_csv(handle, index=False, lineterminator="\n")
+
+
+def write_report(report: CreatorReport, out_dir: str | Path, *, html: bool = True) -> list[Path]:
+    """Write every output file of ``report`` into ``out_dir``; return their paths."""
+    from classifier.scoring.html import render
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    creators = report.creators.copy()
+    creators["reasons"] = creators["reasons"].map(
+        lambda r: " | ".join(r) if isinstance(r, list) else ""
+    )
+    _csv(creators, out / "creators.csv")
+    atomic_write_text(
+        out / "creators.json",
+        json.dumps(records(report.creators), ensure_ascii=False, indent=1) + "\n",
+    )
+    _csv(report.posts, out / "posts.csv")
+    _csv(report.comments, out / "comments.csv")
+    atomic_write_text(
+        out / "flags.json", json.dumps(report.flags(), ensure_ascii=False, indent=1) + "\n"
+    )
+    written = [out / name for name in FILES if name != "report.html"]
+    if html:
+        atomic_write_text(out / "report.html", render(report))
+        written.append(out / "report.html")
+    return written
