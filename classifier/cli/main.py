@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "classifier.cli.data_cmd",
     "classifier.cli.train_cmd",
     "classifier.cli.evaluate_cmd",
+    "classifier.cli.serve_cmd",
     "classifier.cli.score_cmd",
 )
 
