@@ -32,6 +32,7 @@ from classifier.text import Doc
 
 CONFIG_FILE = "ngram_config.json"
 EXPLAIN_MAX_TOKENS = 60  # reasons look at the start of long comments only
+MIN_NGRAM_PUSH = 0.15  # smallest tf-idf weighted coefficient worth naming as a reason
 WEIGHTS_FILE = "weights.safetensors"
 
 
@@ -266,7 +267,13 @@ class NgramBackend:
         matrix, _dense, found = self.featurizer.transform(docs)
         scores = self.calibrate(self.margins(matrix))
         categories = self._categories(matrix)
-        reasons = [self._explain(doc, signals, score) for doc, signals, score in zip(docs, found, scores, strict=True)] if explain else None
+        reasons = None
+        if explain:
+            strongest = self._strongest_word_columns(matrix, scores >= 0.5)
+            reasons = [
+                self._explain(doc, signals, score, column)
+                for doc, signals, score, column in zip(docs, found, scores, strongest, strict=True)
+            ]
         return BackendOutput(scores=scores, categories=categories, reasons=reasons)
 
     def _categories(self, matrix: sp.csr_matrix) -> list[str] | None:
@@ -276,32 +283,42 @@ class NgramBackend:
         logits = np.asarray(matrix[:, w.category_columns] @ w.category_coef.T) + w.category_intercept
         return [w.category_names[i] for i in np.argmax(logits, axis=1)]
 
-    def _explain(self, doc: Doc, found: Any, score: float) -> tuple[str, ...]:
+    def _strongest_word_columns(self, matrix: sp.csr_matrix, substantive: np.ndarray) -> list[int | None]:
+        """Per row, the word n-gram column pushing hardest towards the predicted label (or None)."""
+        start = self.featurizer.config.char_features
+        words = matrix[:, start : start + self.featurizer.config.word_features].tocsr()
+        coef = self.weights.coef[start : start + self.featurizer.config.word_features]
+        out: list[int | None] = []
+        for row in range(words.shape[0]):
+            lo, hi = words.indptr[row], words.indptr[row + 1]
+            if lo == hi:
+                out.append(None)
+                continue
+            columns = words.indices[lo:hi]
+            push = coef[columns] * words.data[lo:hi] * (1.0 if substantive[row] else -1.0)
+            best = int(np.argmax(push))
+            out.append(int(columns[best]) + start if push[best] >= MIN_NGRAM_PUSH else None)
+        return out
+
+    def _explain(self, doc: Doc, found: Any, score: float, column: int | None) -> tuple[str, ...]:
         substantive = score >= 0.5
         reasons = rule_reasons(doc, found, substantive)
-        ngram = self._strongest_ngram(doc, substantive)
-        if ngram and len(reasons) < MAX_REASONS:
-            reasons.append(ngram)
+        if column is not None and len(reasons) < MAX_REASONS:
+            gram = self._ngram_of_column(doc, column)
+            if gram:
+                reasons.append(f'{"specific" if substantive else "generic"} wording "{gram}"')
         return tuple(reasons[:MAX_REASONS])
 
-    def _strongest_ngram(self, doc: Doc, substantive: bool) -> str | None:
-        """The word n-gram pushing hardest towards the predicted label, in words."""
-        tokens = [t for t in Featurizer.word_text(doc).split()[:EXPLAIN_MAX_TOKENS] if not (t.startswith("_") and t.endswith("_"))]
+    def _ngram_of_column(self, doc: Doc, column: int) -> str | None:
+        """Recover the word n-gram behind a hashed column by hashing the doc's own n-grams."""
+        tokens = Featurizer.word_text(doc).split()[:EXPLAIN_MAX_TOKENS]
         low, high = self.featurizer.config.word_ngram_range
-        idf = self.featurizer.idf_word
-        assert idf is not None
-        best, best_value = None, 0.0
-        sign = 1.0 if substantive else -1.0
         for n in range(low, high + 1):
             for i in range(len(tokens) - n + 1):
                 gram = " ".join(tokens[i : i + n])
-                column = self.featurizer.word_column(gram)
-                value = sign * float(self.weights.coef[column]) * float(idf[column - self.featurizer.config.char_features])
-                if value > best_value:
-                    best, best_value = gram, value
-        if best is None or best_value < 0.5:
-            return None
-        return f'{"specific" if substantive else "generic"} wording "{best}"'
+                if self.featurizer.word_column(gram) == column:
+                    return None if gram.startswith("_") and gram.endswith("_") else gram
+        return None
 
 
 def expected_calibration_error(scores: np.ndarray, truth: np.ndarray, bins: int = 10) -> float:
