@@ -489,7 +489,7 @@ def find_repeat_authors(
 _BAIT_PATTERNS = {
     "contact_bait": (
         r"(?<![a-z])(?:zalo|za lo|zal0|kb zl|wechat|weixin|whatsapp|telegram|tele|t\.me|wa\.me|line id)(?![a-z])"
-        r"|微信|薇信|威信|徽信|v信|加v|加薇|加微|➕v|\+v(?![a-z])|扣扣|加q|(?<![a-z])vx(?![a-z])"
+        r"|微信|薇信|威信|徽信|v信|加v|加薇|加微|➕v|\+v(?![a-z])|扣扣|加q|(?<![a-z])vx(?![a-z])|私信我|私我"
         r"|(?<![\w.])\+?\d(?:[\s.\-]?\d){8,12}(?!\w)|dm me|inbox me|ib (?:em|mình|minh|e)\b|nhắn tin (?:cho )?(?:em|mình)"
     ),
     "follow_bait": (

@@ -20,6 +20,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 SHINGLE = 3
+_WIDE = r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 _CHUNK_SHINGLES = 1 << 20
 
 
@@ -46,16 +47,19 @@ def key_units(keys: pd.Series) -> np.ndarray:
     return total + 1.5 * wide
 
 
-def _shingles(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Hash of every character 3-gram and the index of the key it belongs to."""
+def _shingles(keys: list[str], size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hash of every character ``size``-gram (2 or 3) and the index of the key it belongs to."""
     lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
     codes = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    if len(codes) < SHINGLE:
+    if len(codes) < size:
         return np.empty(0, np.uint64), np.empty(0, np.int64)
-    grams = (codes[:-2] << np.uint64(42)) ^ (codes[1:-1] << np.uint64(21)) ^ codes[2:]
+    if size == 2:
+        grams = (codes[:-1] << np.uint64(21)) ^ codes[1:]
+    else:
+        grams = (codes[:-2] << np.uint64(42)) ^ (codes[1:-1] << np.uint64(21)) ^ codes[2:]
     owner = np.repeat(np.arange(len(keys)), lengths)[: len(grams)]
     ends = np.cumsum(lengths)
-    valid = np.arange(len(grams)) + SHINGLE <= ends[owner]
+    valid = np.arange(len(grams)) + size <= ends[owner]
     return grams[valid], owner[valid]
 
 
@@ -76,7 +80,9 @@ def _chunk_bounds(starts: np.ndarray, total: int) -> list[int]:
     return sorted(bounds)
 
 
-def minhash_signatures(keys: list[str], num_perm: int, seed: int = 1) -> np.ndarray:
+def minhash_signatures(
+    keys: list[str], num_perm: int, seed: int = 1, shingle: int = SHINGLE
+) -> np.ndarray:
     """MinHash signatures (len(keys), num_perm) of character 3-gram sets, vectorized.
 
     Each permutation is a multiply-shift hash ``(a*x + b) mod 2^64 >> 32`` (``a`` odd) of the
@@ -87,7 +93,7 @@ def minhash_signatures(keys: list[str], num_perm: int, seed: int = 1) -> np.ndar
     rng = np.random.default_rng(seed)
     a = rng.integers(0, np.iinfo(np.uint64).max, size=num_perm, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, np.iinfo(np.uint64).max, size=num_perm, dtype=np.uint64)
-    grams, owner = _shingles(keys)
+    grams, owner = _shingles(keys, shingle)
     signatures = np.full((len(keys), num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
     if not len(grams):
         return signatures
@@ -103,6 +109,23 @@ def minhash_signatures(keys: list[str], num_perm: int, seed: int = 1) -> np.ndar
         for k in range(num_perm):
             values = ((chunk * a[k] + b[k]) >> shift).astype(np.uint32)
             signatures[rows, k] = np.minimum.reduceat(values, offsets)
+    return signatures
+
+
+def _signatures_by_script(keys: list[str], num_perm: int, seed: int) -> np.ndarray:
+    """3-gram signatures for alphabetic keys, 2-gram ones for keys that are mostly Han/Kana/Hangul.
+
+    One Han character carries about a word, so a one-word edit in Chinese changes as many
+    3-grams as a three-word edit in English; 2-grams keep the two scripts' similarities alike.
+    """
+    wide = key_units(pd.Series(keys, dtype=object)) >= 2.0 * np.fromiter(
+        (len(k) for k in keys), float, len(keys)
+    )
+    signatures = np.empty((len(keys), num_perm), dtype=np.uint32)
+    for mask, size in ((~wide, 3), (wide, 2)):
+        index = np.flatnonzero(mask)
+        if len(index):
+            signatures[index] = minhash_signatures([keys[i] for i in index], num_perm, seed, size)
     return signatures
 
 
@@ -129,7 +152,7 @@ def near_duplicate_groups(
     n = len(keys)
     if n == 0:
         return np.empty(0, dtype=np.int64)
-    signatures = minhash_signatures(keys, bands * rows, seed)
+    signatures = _signatures_by_script(keys, bands * rows, seed)
     band_keys = _band_keys(signatures, bands, rows)
     left: list[np.ndarray] = []
     right: list[np.ndarray] = []
