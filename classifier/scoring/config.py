@@ -42,7 +42,7 @@ class ScoringConfig:
     dupe_min_units: float = 24.0  # text length after normalization; a Han character counts 2.5
     dupe_min_authors: int = 3
     dupe_jaccard: float = 0.6  # estimated Jaccard of character 3-gram sets
-    minhash_bands: int = 20
+    minhash_bands: int = 16
     minhash_rows: int = 3
     # Pods
     pod_min_creators: int = 3

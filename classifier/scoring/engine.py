@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -111,22 +111,54 @@ def _combine(c: pd.DataFrame, results: dict[str, SignalResult]) -> pd.DataFrame:
     c["in_burst"] = results["burst"].column if results["burst"].column is not None else False
     c["repeat_author"] = results["repeat"].column if results["repeat"].column is not None else False
     c["bait"] = results["bait"].column
-    parts = [
-        np.where(c["cluster_id"].notna(), "copy-paste " + c["cluster_id"].astype(str), ""),
-        np.where(c["pod_id"].notna(), "pod " + c["pod_id"].astype(str), ""),
-        np.where(c["in_burst"].astype(bool), "burst", ""),
-        np.where(c["repeat_author"].astype(bool), "repeat generic author", ""),
-        np.where(c["bait"].notna(), c["bait"].astype(str).str.replace("_", " "), ""),
-    ]
-    flags: pd.Series = pd.Series(parts[0], index=c.index, dtype=object)
-    for part in parts[1:]:
-        flags = cast(
-            pd.Series, flags.str.cat(pd.Series(part, index=c.index, dtype=object), sep="; ")
-        )
-    c["flags"] = flags.str.replace(r"^(; )+|(; )+$", "", regex=True).str.replace(
-        r"(; )+", "; ", regex=True
-    )
+    c["flags"] = _flag_words(c)
     return c
+
+
+def _flag_words(c: pd.DataFrame) -> np.ndarray:
+    """Why each comment was discounted, in words ("copy-paste C3; pod P1; burst"), or ""."""
+    out = np.full(len(c), "", dtype=object)
+    any_flag = (
+        c["cluster_id"].notna()
+        | c["pod_id"].notna()
+        | c["in_burst"].astype(bool)
+        | c["repeat_author"].astype(bool)
+        | c["bait"].notna()
+    ).to_numpy()
+    rows = np.flatnonzero(any_flag)
+    if not len(rows):
+        return out
+    sub = c.iloc[rows]
+    columns = zip(
+        sub["cluster_id"],
+        sub["copy_paste"],
+        sub["pod_id"],
+        sub["in_burst"],
+        sub["repeat_author"],
+        sub["bait"],
+        strict=True,
+    )
+    out[rows] = [
+        "; ".join(
+            part
+            for part in (
+                (
+                    ""
+                    if pd.isna(cluster)
+                    else f"copy-paste {cluster}"
+                    if here
+                    else f"same text as {cluster} elsewhere"
+                ),
+                "" if pd.isna(pod) else f"pod {pod}",
+                "burst" if burst else "",
+                "repeat generic author" if repeat else "",
+                "" if pd.isna(bait) else str(bait).replace("_", " "),
+            )
+            if part
+        )
+        for cluster, here, pod, burst, repeat, bait in columns
+    ]
+    return out
 
 
 def _creator_stats(

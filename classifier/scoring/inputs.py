@@ -376,7 +376,8 @@ def _merge_posts(posts: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
 
 def _merge_creators(creators: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
     ids = pd.unique(comments["creator_id"])
-    extra = pd.DataFrame({"creator_id": [c for c in ids if c not in set(creators["creator_id"])]})
+    known = set(creators["creator_id"])
+    extra = pd.DataFrame({"creator_id": [c for c in ids if c not in known]})
     merged = pd.concat([creators, extra], ignore_index=True) if len(extra) else creators.copy()
     merged["followers"] = pd.to_numeric(merged["followers"], errors="coerce")
     return merged[list(CREATOR_COLUMNS)].reset_index(drop=True)

@@ -9,7 +9,6 @@ explain it. Everything is vectorized with numpy/pandas group-bys; nothing compar
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -273,15 +272,35 @@ def find_pods(
         core = counts.index[counts >= max(2, math.ceil(0.5 * len(members)))]
         if len(core) >= cfg.pod_min_shared:
             found.append((sorted(str(m) for m in members), [str(x) for x in core]))
+    found.sort(key=lambda item: -len(item[0]))
+    # One pass over the comments: which pod (if any) each comment's author belongs to, and
+    # whether the comment is on one of that pod's core creators.
+    pod_of_author = {author: k for k, (members, _) in enumerate(found) for author in members}
+    cores = [set(core) for _, core in found]
+    index = c["author_id"].map(pod_of_author)
+    candidates = np.flatnonzero(index.notna().to_numpy())
+    keep = [
+        i
+        for i, k, creator in zip(
+            candidates,
+            index.to_numpy()[candidates],
+            c["creator_id"].to_numpy()[candidates],
+            strict=True,
+        )
+        if creator in cores[int(k)]
+    ]
+    member_rows = np.asarray(keep, dtype=np.int64)
+    pod_index = index.to_numpy()[member_rows].astype(int)
+    columns = ["creator_id", "comment_id", "p", *(["delay_min"] if has_times else [])]
+    member_frame = c[columns].iloc[member_rows].assign(_row=member_rows, _pod=pod_index)
+    by_pod = {int(str(k)): frame for k, frame in member_frame.groupby("_pod")}
     pods: list[Pod] = []
-    author_arr = c["author_id"].to_numpy(dtype=object)
-    creator_arr = c["creator_id"].to_numpy(dtype=object)
-    for member_ids, core_ids in sorted(found, key=lambda item: -len(item[0])):
-        rows = np.isin(author_arr, member_ids) & np.isin(creator_arr, core_ids)
-        sub = c.loc[rows]
+    for k, (member_ids, _) in enumerate(found):
+        sub = by_pod.get(k, member_frame.iloc[0:0])
+        rows = sub["_row"].to_numpy()
         delays = sub["delay_min"].dropna() if has_times else pd.Series(dtype=float)
         fast_share = float((delays <= cfg.pod_fast_minutes).mean()) if len(delays) else None
-        generic_share = float((sub["p"] < 0.5).mean())
+        generic_share = float((sub["p"] < 0.5).mean()) if len(sub) else 0.0
         reasons = []
         if fast_share is not None and fast_share >= cfg.pod_fast_share:
             reasons.append(
@@ -300,13 +319,13 @@ def find_pods(
                 pod_id=pod_id,
                 authors=tuple(member_ids),
                 creators=tuple(str(x) for x in by_creator.index),
-                comments=int(rows.sum()),
+                comments=len(rows),
                 comments_by_creator={str(k): int(v) for k, v in by_creator.items()},
                 fast_share=fast_share,
                 median_delay_minutes=float(delays.median()) if len(delays) else None,
                 generic_share=generic_share,
                 why="; ".join(reasons),
-                comment_ids=_ids(c, rows),
+                comment_ids=tuple(str(x) for x in sub["comment_id"].head(MAX_IDS)),
             )
         )
     return SignalResult(a, pod_col), pods
@@ -325,14 +344,20 @@ def creator_overlap(c: pd.DataFrame, top: int = 3) -> dict[str, list[tuple[str, 
     )
     size = np.asarray(matrix.sum(axis=0)).ravel()
     multi = np.asarray(matrix.sum(axis=1)).ravel() >= 2
-    shared = (matrix[multi].T @ matrix[multi]).tocoo()
-    off = shared.row != shared.col
-    frame = pd.DataFrame({"i": shared.row[off], "j": shared.col[off], "shared": shared.data[off]})
-    frame["jaccard"] = frame["shared"] / (size[frame["i"]] + size[frame["j"]] - frame["shared"])
-    frame = frame.sort_values(["i", "shared"], ascending=[True, False]).groupby("i").head(top)
+    shared = (matrix[multi].T @ matrix[multi]).tocsr()
+    shared.setdiag(0)
+    shared.eliminate_zeros()
     out: dict[str, list[tuple[str, int, float]]] = {}
-    for i, j, s, jac in frame.itertuples(index=False):
-        out.setdefault(str(creators[i]), []).append((str(creators[j]), int(s), float(jac)))
+    for i in range(shared.shape[0]):
+        lo, hi = shared.indptr[i], shared.indptr[i + 1]
+        if lo == hi:
+            continue
+        counts, columns = shared.data[lo:hi], shared.indices[lo:hi]
+        best = np.argsort(-counts, kind="stable")[:top]
+        out[str(creators[i])] = [
+            (str(creators[j]), int(n), float(n / (size[i] + size[j] - n)))
+            for j, n in zip(columns[best], counts[best], strict=True)
+        ]
     return out
 
 
@@ -486,32 +511,41 @@ def find_repeat_authors(
 
 # --- contact, follow and promo bait -------------------------------------------------------
 
+# RE2 syntax (pyarrow's regex engine: linear time, no lookarounds); matched case-insensitively.
 _BAIT_PATTERNS = {
     "contact_bait": (
-        r"(?<![a-z])(?:zalo|za lo|zal0|kb zl|wechat|weixin|whatsapp|telegram|tele|t\.me|wa\.me|line id)(?![a-z])"
-        r"|微信|薇信|威信|徽信|v信|加v|加薇|加微|➕v|\+v(?![a-z])|扣扣|加q|(?<![a-z])vx(?![a-z])|私信我|私我"
-        r"|(?<![\w.])\+?\d(?:[\s.\-]?\d){8,12}(?!\w)|dm me|inbox me|ib (?:em|mình|minh|e)\b|nhắn tin (?:cho )?(?:em|mình)"
+        r"(^|[^a-z])(zalo|za lo|zal0|kb zl|wechat|weixin|whatsapp|telegram|tele|t\.me|wa\.me|line id|vx)([^a-z]|$)"
+        r"|微信|薇信|威信|徽信|v信|加v|加薇|加微|➕v|\+v([^a-z]|$)|扣扣|加q|私信我|私我"
+        r"|(^|[^0-9.])\+?[0-9]([ .\-]?[0-9]){8,12}([^0-9]|$)"
+        r"|dm me|inbox me|ib (em|mình|minh|e)([^a-z]|$)|nhắn tin (cho )?(em|mình)"
     ),
     "follow_bait": (
-        r"f4f|l4l|sub ?4 ?sub|follow ?(?:for|4) ?follow|follow back|followed you|follow (?:chéo|cheo|lại|lai)"
-        r"|(?:fl|like|sub|tương tác|tuong tac) (?:chéo|cheo)|互关|互粉|回关|求关注|互赞|有关必回|关注我"
+        r"f4f|l4l|sub ?4 ?sub|follow ?(for|4) ?follow|follow back|followed you|follow (chéo|cheo|lại|lai)"
+        r"|(fl|like|sub|tương tác|tuong tac) (chéo|cheo)|互关|互粉|回关|求关注|互赞|有关必回|关注我"
     ),
     "self_promo": (
-        r"check (?:out )?my (?:channel|page|profile|shop)|visit my (?:channel|page)|ghé (?:kênh|shop|page|trang)"
-        r"|ghe (?:kenh|shop|page)|sub kênh|kênh (?:của )?mình|看我主页|我的主页|主页有|兼职|日结|刷单|点赞员"
+        r"check (out )?my (channel|page|profile|shop)|visit my (channel|page)|ghé (kênh|shop|page|trang)"
+        r"|ghe (kenh|shop|page)|sub kênh|kênh (của )?mình|看我主页|我的主页|主页有|兼职|日结|刷单|点赞员"
     ),
 }
-_BAIT_RE = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in _BAIT_PATTERNS.items()}
 
 
 def lexical_bait(texts: pd.Series) -> np.ndarray:
-    """A bait category (or None) per text from a small phrase list; used when no category is given."""
+    """A bait category (or None) per text from a small phrase list; used when no category is given.
+
+    Runs once per distinct text with pyarrow's RE2 engine, so a million rows take a second.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     codes, uniques = pd.factorize(texts)
-    lowered = pd.Series(uniques, dtype=object).str.lower()
+    array = pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
     kinds = np.full(len(uniques), None, dtype=object)
-    for name, pattern in _BAIT_RE.items():
-        hit = lowered.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
-        kinds[hit & (kinds == None)] = name  # noqa: E711 - elementwise comparison
+    for name, pattern in _BAIT_PATTERNS.items():
+        hit = pc.match_substring_regex(array, pattern, ignore_case=True).to_numpy(
+            zero_copy_only=False
+        )
+        kinds[hit.astype(bool) & pd.isna(kinds)] = name
     return kinds[codes]
 
 

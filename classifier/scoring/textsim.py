@@ -12,7 +12,7 @@ verified pairs are the near-duplicate groups.
 from __future__ import annotations
 
 import itertools
-import unicodedata
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,55 +20,76 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 SHINGLE = 3
-_WIDE = r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+# Han, Kana, Hangul (syllables and jamo): one character carries about a word.
+_WIDE = r"[\x{1100}-\x{11ff}\x{3040}-\x{30ff}\x{3400}-\x{9fff}\x{ac00}-\x{d7af}\x{f900}-\x{faff}]"
 _CHUNK_SHINGLES = 1 << 20
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.replace("đ", "d")
+def _arrow(values: np.ndarray) -> Any:
+    import pyarrow as pa
+
+    return pa.array(values, type=pa.large_string())
 
 
 def text_keys(texts: pd.Series) -> pd.Series:
-    """The comparison key of each text (see the module docstring)."""
+    """The comparison key of each text (see the module docstring), computed once per distinct text.
+
+    After NFKD, tone marks and other diacritics are separate combining characters, which the
+    final "letters and digits only" step drops along with punctuation, emoji and spaces.
+    Runs in pyarrow's compute kernels (RE2), so a million comments take about a second.
+    """
+    import pyarrow.compute as pc
+
     codes, uniques = pd.factorize(texts)
-    folded = pd.Series([_fold(str(t)) for t in uniques], dtype=object)
-    keys = folded.str.replace(r"\d", "0", regex=True).str.replace(r"[\W_]+", "", regex=True)
-    return pd.Series(keys.to_numpy(dtype=object)[codes], index=texts.index, dtype=object)
+    keys = pc.utf8_lower(pc.utf8_normalize(_arrow(np.asarray(uniques, dtype=object)), "NFKD"))
+    keys = pc.replace_substring(keys, "đ", "d")
+    keys = pc.replace_substring_regex(keys, r"\p{Nd}", "0")
+    keys = pc.replace_substring_regex(keys, r"[^\p{L}\p{N}]+", "")
+    values = np.asarray(keys.to_numpy(zero_copy_only=False), dtype=object)
+    return pd.Series(values[codes], index=texts.index, dtype=object)
 
 
 def key_units(keys: pd.Series) -> np.ndarray:
     """Length of each key, a Han/Kana/Hangul character counting 2.5 (one carries a word)."""
-    total = keys.str.len().to_numpy(dtype=float)
-    wide = keys.str.count(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]").to_numpy(
-        dtype=float
-    )
+    import pyarrow.compute as pc
+
+    array = _arrow(keys.to_numpy(dtype=object))
+    total = pc.utf8_length(array).to_numpy(zero_copy_only=False).astype(float)
+    wide = pc.count_substring_regex(array, _WIDE).to_numpy(zero_copy_only=False).astype(float)
     return total + 1.5 * wide
 
 
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """murmur3's 32-bit finalizer, in place: spreads similar shingle codes over all bits."""
+    h ^= h >> np.uint32(16)
+    h *= np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0xC2B2AE35)
+    h ^= h >> np.uint32(16)
+    return h
+
+
 def _shingles(keys: list[str], size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Hash of every character ``size``-gram (2 or 3) and the index of the key it belongs to."""
-    lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
-    codes = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    if len(codes) < size:
-        return np.empty(0, np.uint64), np.empty(0, np.int64)
-    if size == 2:
-        grams = (codes[:-1] << np.uint64(21)) ^ codes[1:]
-    else:
-        grams = (codes[:-2] << np.uint64(42)) ^ (codes[1:-1] << np.uint64(21)) ^ codes[2:]
-    owner = np.repeat(np.arange(len(keys)), lengths)[: len(grams)]
-    ends = np.cumsum(lengths)
-    valid = np.arange(len(grams)) + size <= ends[owner]
-    return grams[valid], owner[valid]
+    """32-bit hash of every character ``size``-gram (2 or 3) and the index of its key.
 
-
-def _mix(values: np.ndarray) -> np.ndarray:
-    """splitmix64 finalizer: spreads similar shingle codes over all 64 bits."""
-    z = values + np.uint64(0x9E3779B97F4A7C15)
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
+    Keys are joined with NUL separators into one code-point array; a gram is kept when none of
+    its characters is a separator, so grams never cross two keys.
+    """
+    if not keys:
+        return np.empty(0, np.uint32), np.empty(0, np.int32)
+    codes = np.frombuffer(("\0".join(keys) + "\0").encode("utf-32-le"), dtype=np.uint32)
+    if len(codes) <= size:
+        return np.empty(0, np.uint32), np.empty(0, np.int32)
+    lengths = np.fromiter((len(k) + 1 for k in keys), dtype=np.int64, count=len(keys))
+    owner = np.repeat(np.arange(len(keys), dtype=np.int32), lengths)
+    m = len(codes) - size + 1
+    valid = codes[:m] != 0
+    grams = codes[:m] * np.uint32(0x9E3779B1)
+    for offset in range(1, size):
+        part = codes[offset : offset + m]
+        valid &= part != 0
+        grams = (grams ^ part) * np.uint32(0x85EBCA6B)
+    return _fmix32(grams[valid]), owner[:m][valid]
 
 
 def _chunk_bounds(starts: np.ndarray, total: int) -> list[int]:
@@ -83,31 +104,31 @@ def _chunk_bounds(starts: np.ndarray, total: int) -> list[int]:
 def minhash_signatures(
     keys: list[str], num_perm: int, seed: int = 1, shingle: int = SHINGLE
 ) -> np.ndarray:
-    """MinHash signatures (len(keys), num_perm) of character 3-gram sets, vectorized.
+    """MinHash signatures (len(keys), num_perm) of character-gram sets, vectorized.
 
-    Each permutation is a multiply-shift hash ``(a*x + b) mod 2^64 >> 32`` (``a`` odd) of the
-    mixed shingle hash; the minimum per key is taken with ``np.minimum.reduceat`` over chunks of
-    about a million shingles, so memory stays flat. Keys shorter than 3 characters get the
-    all-max signature (they are never compared: callers only pass long keys).
+    Each permutation is ``(a*x) xor b`` on 32-bit shingle hashes (``a`` odd, so a bijection);
+    the minimum per key is taken with ``np.minimum.reduceat`` over chunks of about a million
+    shingles, so memory stays flat. Keys shorter than the gram size get the all-max signature
+    (callers only pass long keys).
     """
     rng = np.random.default_rng(seed)
-    a = rng.integers(0, np.iinfo(np.uint64).max, size=num_perm, dtype=np.uint64) | np.uint64(1)
-    b = rng.integers(0, np.iinfo(np.uint64).max, size=num_perm, dtype=np.uint64)
+    a = rng.integers(0, 1 << 32, size=num_perm, dtype=np.uint64).astype(np.uint32) | np.uint32(1)
+    b = rng.integers(0, 1 << 32, size=num_perm, dtype=np.uint64).astype(np.uint32)
     grams, owner = _shingles(keys, shingle)
     signatures = np.full((len(keys), num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
     if not len(grams):
         return signatures
-    grams = _mix(grams)
     starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
     bounds = _chunk_bounds(starts, len(grams))
-    shift = np.uint64(32)
     for lo, hi in itertools.pairwise(bounds):
         chunk = grams[lo:hi]
         segments = starts[(starts >= lo) & (starts < hi)]
         rows = owner[segments]
         offsets = segments - lo
+        values = np.empty_like(chunk)
         for k in range(num_perm):
-            values = ((chunk * a[k] + b[k]) >> shift).astype(np.uint32)
+            np.multiply(chunk, a[k], out=values)
+            np.bitwise_xor(values, b[k], out=values)
             signatures[rows, k] = np.minimum.reduceat(values, offsets)
     return signatures
 
@@ -162,11 +183,12 @@ def near_duplicate_groups(
         same = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])
         left.append(order[same])
         right.append(order[same + 1])
-    i = np.concatenate(left)
-    j = np.concatenate(right)
+    i = np.concatenate(left).astype(np.int64)
+    j = np.concatenate(right).astype(np.int64)
     if len(i):
-        pairs = np.unique(np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1), axis=0)
-        i, j = pairs[:, 0], pairs[:, 1]
+        pairs = np.sort(np.minimum(i, j) * n + np.maximum(i, j))
+        pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]  # each pair once
+        i, j = pairs // n, pairs % n
         agree = np.empty(len(i), dtype=float)
         for start in range(0, len(i), 200_000):
             stop = start + 200_000
