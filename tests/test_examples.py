@@ -170,3 +170,5 @@ def test_real_predictor_end_to_end(comments: pd.DataFrame, truth: dict) -> None:
     assert "categories" not in report.signals_off
     assert len(report.pods) == 1 and set(report.pods[0].authors) == set(truth["pod_authors"])
     assert {b.post_id for b in report.bursts} == set(truth["burst_posts"])
+    bait = report.comments.loc[report.comments["bait"].notna(), "text"]
+    assert set(truth["bait_texts"]) <= set(bait)

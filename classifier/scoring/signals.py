@@ -550,17 +550,21 @@ def lexical_bait(texts: pd.Series) -> np.ndarray:
 
 
 def find_bait(c: pd.DataFrame, cfg: ScoringConfig, has_category: bool) -> tuple[SignalResult, str]:
-    """Comments whose category is contact/follow bait or self-promotion count as inauthentic."""
+    """Contact/follow bait and self-promotion count as inauthentic, whoever wrote them.
+
+    A comment is bait when its category says so, or when it is generic and matches the phrase
+    list (contact handles, phone numbers, follow-for-follow, "check my channel"): explicit
+    handles are evidence even where a model's category head is weak.
+    """
+    lexical = lexical_bait(c["text"])
+    lexical[(c["p"] >= 0.5).to_numpy()] = None
     if has_category:
-        kind = (
-            c["category"]
-            .where(c["category"].isin(cfg.bait_categories), None)
-            .to_numpy(dtype=object)
-        )
-        source = "the predictor's categories"
+        category = c["category"].to_numpy(dtype=object)
+        from_model = np.isin(category, list(cfg.bait_categories))
+        kind = np.where(from_model, category, lexical)
+        source = "the predictor's categories and a phrase list"
     else:
-        kind = lexical_bait(c["text"])
-        kind[(c["p"] >= 0.5).to_numpy()] = None
+        kind = lexical
         source = "a phrase list (no category column was given)"
     a = np.where(pd.notna(kind), 1.0, 0.0)
     return SignalResult(a, kind), source
