@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from classifier.scoring import plots
@@ -37,6 +38,8 @@ CATEGORY_COLORS = {
     "contact_bait": "#cf222e",
     "follow_bait": "#fa4549",
     "self_promo": "#ff8182",
+    "substantive (other)": "#a2e5b4",
+    "generic (other)": "#c8d1da",
 }
 
 CSS = """
@@ -44,7 +47,7 @@ CSS = """
 * { box-sizing: border-box; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", sans-serif;
        margin: 0; background: #f6f8fa; color: #24292f; font-size: 14px; line-height: 1.45; }
-main { max-width: 1240px; margin: 0 auto; padding: 24px 28px 60px; }
+main { max-width: 1300px; margin: 0 auto; padding: 24px 28px 60px; }
 h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 34px 0 10px; }
 h3 { font-size: 15px; margin: 16px 0 6px; } .muted { color: #57606a; }
 .summary { display: flex; flex-wrap: wrap; gap: 10px; margin: 14px 0; }
@@ -73,7 +76,8 @@ ul.reasons { margin: 8px 0; padding-left: 20px; } ul.reasons li { margin: 3px 0;
 .quote .meta { color: #57606a; font-size: 11px; }
 details { margin: 6px 0; } summary { cursor: pointer; color: #0969da; }
 .evidence { font-size: 13px; } .evidence li { margin: 4px 0; }
-table.ranking td.reason { min-width: 300px; font-size: 12px; color: #57606a; }
+table.ranking { font-size: 13px; }
+table.ranking td.reason { min-width: 240px; font-size: 12px; color: #57606a; }
 table.ranking td.flags { max-width: 150px; }
 code { font-size: 12px; background: #eaeef2; padding: 0 4px; border-radius: 3px; }
 .plot { max-width: 100%; height: auto; }
@@ -244,7 +248,8 @@ def _examples(comments: pd.DataFrame) -> str:
         _quote(
             str(r["text"]),
             "substantive",
-            f"p={r['p']:.2f}" + (f" · {r['category']}" if r["category"] else ""),
+            f"p={r['p']:.2f}"
+            + (f" · {r['category']}" if r["category"] in SUBSTANTIVE_CATEGORIES else ""),
         )
         for r in records(substantive)
     ]
@@ -260,7 +265,21 @@ def _mix(comments: pd.DataFrame, has_category: bool) -> str:
     if not len(counted):
         return ""
     if has_category and counted["category"].notna().any():
-        counts = counted["category"].fillna("unknown").value_counts()
+        # A category that contradicts the comment's label (a weak category head) is not shown
+        # as if it explained the label: such comments count as "other" on their label's side.
+        category = counted["category"].astype(object)
+        substantive = (counted["p"] >= 0.5).to_numpy()
+        side_ok = np.where(
+            substantive,
+            category.isin(SUBSTANTIVE_CATEGORIES),
+            ~category.isin(SUBSTANTIVE_CATEGORIES),
+        )
+        shown = np.where(
+            category.notna().to_numpy() & side_ok,
+            category.to_numpy(),
+            np.where(substantive, "substantive (other)", "generic (other)"),
+        )
+        counts = pd.Series(shown).value_counts()
         order = [c for c in CATEGORY_COLORS if c in counts.index] + [
             c for c in counts.index if c not in CATEGORY_COLORS
         ]
