@@ -25,6 +25,13 @@ _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _TIMESTAMP = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
 _NUMBER = re.compile(r"\d")
 _QUESTION_MARK = re.compile(r"[?？]")
+_CLAUSE_SPLIT = re.compile(r"[。，,.!！?？;；\n]+")
+
+
+def _has_repeated_clause(text: str) -> bool:
+    """Spam often pastes its pitch several times in one comment."""
+    clauses = [c.strip() for c in _CLAUSE_SPLIT.split(text) if len(c.strip()) >= 4]
+    return len(clauses) != len(set(clauses))
 
 FEATURE_NAMES: tuple[str, ...] = (
     "log_tokens",
@@ -42,6 +49,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "has_number",
     *(f"lex_{kind}" for kind in LEXICON_KINDS),
     "generic_cover",
+    "repeated_clause",
 )
 
 
@@ -142,6 +150,7 @@ def signals(doc: Doc) -> Signals:
         "has_number": float(bool(_NUMBER.search(text))),
         **{f"lex_{kind}": min(len(hits[kind]), 3) / 3.0 for kind in LEXICON_KINDS},
         "generic_cover": min(1.0, generic_chars / max(1, letters)),
+        "repeated_clause": float(_has_repeated_clause(text)),
     }
     return Signals(values, hits)
 

@@ -45,8 +45,8 @@ def corpus_stats(rows: Sequence[LabeledComment]) -> CorpusStats:
             stats.warnings.append(f"{lang}: categories with no rows: {missing}")
     groups: dict[str, list[LabeledComment]] = defaultdict(list)
     for row in rows:
-        groups[text_key(row.text)].append(row)
-    duplicates = [g for key, g in groups.items() if key and len(g) > 1]
+        groups[f"{row.lang}:{text_key(row.text)}"].append(row)
+    duplicates = [g for key, g in groups.items() if not key.endswith(":") and len(g) > 1]
     stats.duplicate_groups = len(duplicates)
     for group in duplicates[:10]:
         stats.warnings.append(f"duplicate text ({len(group)}x): {group[0].text[:60]!r}")
