@@ -34,7 +34,9 @@ def lingua_detector() -> Callable[[str], str] | None:
         from lingua import Language, LanguageDetectorBuilder
     except ImportError:
         return None
-    detector = LanguageDetectorBuilder.from_languages(Language.VIETNAMESE, Language.CHINESE, Language.ENGLISH).build()
+    detector = LanguageDetectorBuilder.from_languages(
+        Language.VIETNAMESE, Language.CHINESE, Language.ENGLISH
+    ).build()
     names = {Language.VIETNAMESE: "vi", Language.CHINESE: "zh", Language.ENGLISH: "en"}
     return lambda text: names.get(detector.detect_language_of(text), "other")  # type: ignore[arg-type]
 
@@ -42,7 +44,9 @@ def lingua_detector() -> Callable[[str], str] | None:
 def main() -> None:
     data = load_labeled(corpus_paths())
     detectors: dict[str, Callable[[str], str]] = {
-        "genuine (script rules + lexicon + py3langid)": lambda t: detect_language(normalize(t).text),
+        "genuine (script rules + lexicon + py3langid)": lambda t: detect_language(
+            normalize(t).text
+        ),
         "py3langid restricted to vi/zh/en": py3langid_detector(),
     }
     lingua = lingua_detector()
@@ -51,7 +55,9 @@ def main() -> None:
     for split in ("test", "all"):
         rows = data.rows if split == "all" else data.split(split)
         with_letters = [r for r in rows if any(ch.isalpha() for ch in r.text)]
-        print(f"\n#### {split} split: {len(with_letters)} comments with letters ({len(rows) - len(with_letters)} without, left out)\n")
+        print(
+            f"\n#### {split} split: {len(with_letters)} comments with letters ({len(rows) - len(with_letters)} without, left out)\n"
+        )
         print("| identifier | vi | zh | en | all | ms per 1,000 |\n|---|---|---|---|---|---|")
         for name, detect in detectors.items():
             start = time.perf_counter()
@@ -59,9 +65,15 @@ def main() -> None:
             elapsed = (time.perf_counter() - start) / max(1, len(with_letters)) * 1e6
             cells = []
             for lang in ("vi", "zh", "en"):
-                pairs = [(p, r.lang) for p, r in zip(predicted, with_letters, strict=True) if r.lang == lang]
+                pairs = [
+                    (p, r.lang)
+                    for p, r in zip(predicted, with_letters, strict=True)
+                    if r.lang == lang
+                ]
                 cells.append(f"{sum(p == t for p, t in pairs) / max(1, len(pairs)):.3f}")
-            overall = sum(p == r.lang for p, r in zip(predicted, with_letters, strict=True)) / max(1, len(with_letters))
+            overall = sum(p == r.lang for p, r in zip(predicted, with_letters, strict=True)) / max(
+                1, len(with_letters)
+            )
             print(f"| {name} | {' | '.join(cells)} | {overall:.3f} | {elapsed:.0f} |")
 
 

@@ -32,7 +32,9 @@ def cold_start(model: str | None) -> float:
     code = f"import time; t=time.perf_counter(); import classifier; p=classifier.load({model!r}); p.predict('warm up'); print(time.perf_counter()-t)"
     best = float("inf")
     for _ in range(3):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+        )
         best = min(best, float(out.stdout.strip().splitlines()[-1]))
     return best
 
@@ -53,9 +55,11 @@ def main() -> None:
         start = time.perf_counter()
         predictor.predict(texts, explain=explain)
         elapsed = time.perf_counter() - start
-        rows.append((f"predict (reasons {'on' if explain else 'off'})", args.n, elapsed, args.n / elapsed))
+        rows.append(
+            (f"predict (reasons {'on' if explain else 'off'})", args.n, elapsed, args.n / elapsed)
+        )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"| step | comments | seconds | comments/s |\n|---|---|---|---|")
+    print("| step | comments | seconds | comments/s |\n|---|---|---|---|")
     for name, n, elapsed, rate in rows:
         print(f"| {name} | {n} | {elapsed:.2f} | {rate:,.0f} |")
     print(f"\ncold start (fresh process: import + load + first prediction): {load_s:.2f} s")

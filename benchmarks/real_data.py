@@ -24,9 +24,15 @@ REAL = ROOT.parent / "shared" / "data" / "real"
 def _metrics(truth: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
     from sklearn.metrics import f1_score
 
-    out = {"generic_recall": float((~predicted[~truth]).mean()) if (~truth).any() else float("nan"),
-           "substantive_recall": float(predicted[truth].mean()) if truth.any() else float("nan")}
-    out["macro_f1"] = float(f1_score(truth, predicted, average="macro")) if truth.any() and (~truth).any() else float("nan")
+    out = {
+        "generic_recall": float((~predicted[~truth]).mean()) if (~truth).any() else float("nan"),
+        "substantive_recall": float(predicted[truth].mean()) if truth.any() else float("nan"),
+    }
+    out["macro_f1"] = (
+        float(f1_score(truth, predicted, average="macro"))
+        if truth.any() and (~truth).any()
+        else float("nan")
+    )
     return out
 
 
@@ -45,7 +51,9 @@ def main() -> int:
     predictor = classifier.load(args.model)
     baseline = LengthBaseline.fit(load_labeled(corpus_paths()).split("train"))
     print(f"model: {predictor.model_dir.path}\n")
-    print("| file | lang | n | subst. share | model macro-F1 | length-only macro-F1 | model generic recall | length generic recall | model subst. recall | length subst. recall |")
+    print(
+        "| file | lang | n | subst. share | model macro-F1 | length-only macro-F1 | model generic recall | length generic recall | model subst. recall | length subst. recall |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     error_blocks = []
     for path in sorted(REAL.glob("*.jsonl")):
@@ -58,13 +66,17 @@ def main() -> int:
         base = baseline.scores(texts) >= 0.5
         m, b = _metrics(truth, predicted), _metrics(truth, base)
         lang = rows[0].get("lang", "?")
-        print(f"| {path.name} | {lang} | {len(rows)} | {truth.mean():.2f} | {m['macro_f1']:.3f} | {b['macro_f1']:.3f} | "
-              f"{m['generic_recall']:.3f} | {b['generic_recall']:.3f} | {m['substantive_recall']:.3f} | {b['substantive_recall']:.3f} |")
+        print(
+            f"| {path.name} | {lang} | {len(rows)} | {truth.mean():.2f} | {m['macro_f1']:.3f} | {b['macro_f1']:.3f} | "
+            f"{m['generic_recall']:.3f} | {b['generic_recall']:.3f} | {m['substantive_recall']:.3f} | {b['substantive_recall']:.3f} |"
+        )
         wrong = np.flatnonzero(predicted != truth)
         worst = wrong[np.argsort(-np.abs(scores[wrong] - 0.5))][: args.errors]
         block = [f"\n{path.name}: most confident errors"]
         for i in worst:
-            block.append(f"  truth={rows[i]['label']:<11} score={scores[i]:.2f}  {texts[i][:110]!r}")
+            block.append(
+                f"  truth={rows[i]['label']:<11} score={scores[i]:.2f}  {texts[i][:110]!r}"
+            )
         error_blocks.append("\n".join(block))
     print("\n".join(error_blocks))
     return 0

@@ -53,7 +53,18 @@ def main() -> int:
     parser.add_argument("--model", default=None)
     args = parser.parse_args()
     port = free_port()
-    command = [sys.executable, "-m", "classifier", "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    command = [
+        sys.executable,
+        "-m",
+        "classifier",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
     if args.model:
         command += ["--model", args.model]
     server = subprocess.Popen(command, cwd=ROOT)
@@ -102,11 +113,17 @@ def main() -> int:
             thread.join()
         wall = time.time() - began
         rss_end = rss_mb(server.pid)
-        quantiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
-        print("| clients | batch | seconds | requests | comments/s | p50 ms | p99 ms | errors | server RSS start -> end MB |")
+        quantiles = (
+            statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
+        )
+        print(
+            "| clients | batch | seconds | requests | comments/s | p50 ms | p99 ms | errors | server RSS start -> end MB |"
+        )
         print("|---|---|---|---|---|---|---|---|---|")
-        print(f"| {args.clients} | {args.batch} | {wall:.0f} | {len(latencies)} | {len(latencies) * args.batch / wall:,.0f} | "
-              f"{quantiles[49] * 1000:.0f} | {quantiles[98] * 1000:.0f} | {errors} | {rss_start:.0f} -> {rss_end:.0f} |")
+        print(
+            f"| {args.clients} | {args.batch} | {wall:.0f} | {len(latencies)} | {len(latencies) * args.batch / wall:,.0f} | "
+            f"{quantiles[49] * 1000:.0f} | {quantiles[98] * 1000:.0f} | {errors} | {rss_start:.0f} -> {rss_end:.0f} |"
+        )
         return 0 if errors == 0 else 1
     finally:
         server.terminate()

@@ -21,7 +21,15 @@ from classifier.predictor import Prediction, Predictor, load
 if TYPE_CHECKING:
     from classifier.scoring import CreatorReport
 
-__all__ = ["CreatorReport", "ModelLoadError", "Prediction", "Predictor", "__version__", "load", "score_creators"]
+__all__ = [
+    "CreatorReport",
+    "ModelLoadError",
+    "Prediction",
+    "Predictor",
+    "__version__",
+    "load",
+    "score_creators",
+]
 
 
 def score_creators(*args: Any, **kwargs: Any) -> CreatorReport:

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from classifier.text import Doc
-from classifier.text.segment import regex_tokens
 from classifier.text.normalize import CONTACT_PLACEHOLDERS
+from classifier.text.segment import regex_tokens
 
 LEXICON_PATH = Path(__file__).resolve().parent / "resources" / "lexicon.json"
 LEXICON_KINDS = ("generic_phrase", "request", "promo", "follow", "question", "experience")
@@ -32,6 +32,7 @@ def _has_repeated_clause(text: str) -> bool:
     """Spam often pastes its pitch several times in one comment."""
     clauses = [c.strip() for c in _CLAUSE_SPLIT.split(text) if len(c.strip()) >= 4]
     return len(clauses) != len(set(clauses))
+
 
 FEATURE_NAMES: tuple[str, ...] = (
     "log_tokens",
@@ -82,12 +83,16 @@ def _phrase_set(phrases: list[str]) -> PhraseSet:
         else:
             token_phrases.add(" ".join(regex_tokens(phrase)))
     firsts = frozenset(p.split(" ")[0] for p in token_phrases)
-    return PhraseSet(frozenset(token_phrases), tuple(sorted(han_phrases, key=len, reverse=True)), firsts)
+    return PhraseSet(
+        frozenset(token_phrases), tuple(sorted(han_phrases, key=len, reverse=True)), firsts
+    )
 
 
 @cache
 def _all_first_tokens() -> frozenset[str]:
-    return frozenset().union(*(ps.first_tokens for table in _lexicon().values() for ps in table.values()))
+    return frozenset().union(
+        *(ps.first_tokens for table in _lexicon().values() for ps in table.values())
+    )
 
 
 @cache

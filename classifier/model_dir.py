@@ -86,9 +86,13 @@ class Manifest:
             )
         missing = [key for key in ("backend", "labels", "languages", "files") if key not in data]
         if missing:
-            raise ModelLoadError(f"{where}: manifest lacks {missing}; the directory is not a complete genuine model")
+            raise ModelLoadError(
+                f"{where}: manifest lacks {missing}; the directory is not a complete genuine model"
+            )
         if data["backend"] not in KNOWN_BACKENDS:
-            raise ModelLoadError(f"{where}: unknown backend {data['backend']!r}; known backends are {list(KNOWN_BACKENDS)}")
+            raise ModelLoadError(
+                f"{where}: unknown backend {data['backend']!r}; known backends are {list(KNOWN_BACKENDS)}"
+            )
         labels = tuple(data["labels"])
         if set(labels) != set(LABELS):
             raise ModelLoadError(f"{where}: labels are {list(labels)}, expected {list(LABELS)}")
@@ -116,7 +120,9 @@ class ModelDir:
 
     def file(self, name: str) -> Path:
         if name not in self.manifest.files:
-            raise ModelLoadError(f"{self.path}: manifest lists no file '{name}'; the model is incomplete")
+            raise ModelLoadError(
+                f"{self.path}: manifest lists no file '{name}'; the model is incomplete"
+            )
         return self.path / name
 
     @property
@@ -142,11 +148,15 @@ def open_model_dir(path: str | os.PathLike[str] | None = None, *, verify: bool =
             f"'genuine train', or leave it out to use the shipped default model"
         )
     if not manifest_path.is_file():
-        raise ModelLoadError(f"'{root}' has no {MANIFEST_NAME}; it is not a genuine model directory (train one with 'genuine train')")
+        raise ModelLoadError(
+            f"'{root}' has no {MANIFEST_NAME}; it is not a genuine model directory (train one with 'genuine train')"
+        )
     try:
         data = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelLoadError(f"{manifest_path}: not valid JSON ({exc}); the manifest is damaged") from None
+        raise ModelLoadError(
+            f"{manifest_path}: not valid JSON ({exc}); the manifest is damaged"
+        ) from None
     if not isinstance(data, dict):
         raise ModelLoadError(f"{manifest_path}: expected a JSON object")
     manifest = Manifest.from_dict(data, str(manifest_path))
@@ -154,7 +164,9 @@ def open_model_dir(path: str | os.PathLike[str] | None = None, *, verify: bool =
         for name, expected in manifest.files.items():
             file_path = root / name
             if not file_path.is_file():
-                raise ModelLoadError(f"{root}: file '{name}' listed in the manifest is missing; copy the whole model directory")
+                raise ModelLoadError(
+                    f"{root}: file '{name}' listed in the manifest is missing; copy the whole model directory"
+                )
             actual = sha256_file(file_path)
             if actual != expected:
                 raise ModelLoadError(

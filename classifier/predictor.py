@@ -60,7 +60,9 @@ class _Prepared:
     truncated: set[int] = field(default_factory=set)
 
 
-def _prepare(texts: Sequence[Any], langs: Sequence[str | None] | None, vi_segmenter: str) -> _Prepared:
+def _prepare(
+    texts: Sequence[Any], langs: Sequence[str | None] | None, vi_segmenter: str
+) -> _Prepared:
     prepared = _Prepared()
     for index, text in enumerate(texts):
         if text is None or (isinstance(text, float) and math.isnan(text)):
@@ -126,11 +128,19 @@ class Predictor:
 
     @overload
     def predict(
-        self, texts: Iterable[Any], *, langs: Sequence[str | None] | None = None, explain: bool = True
+        self,
+        texts: Iterable[Any],
+        *,
+        langs: Sequence[str | None] | None = None,
+        explain: bool = True,
     ) -> list[Prediction]: ...
 
     def predict(
-        self, texts: str | Iterable[Any], *, langs: Sequence[str | None] | None = None, explain: bool = True
+        self,
+        texts: str | Iterable[Any],
+        *,
+        langs: Sequence[str | None] | None = None,
+        explain: bool = True,
     ) -> Prediction | list[Prediction]:
         """Predict one comment (a str) or a batch (any iterable, processed in chunks)."""
         if isinstance(texts, str):

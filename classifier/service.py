@@ -23,7 +23,13 @@ from typing import Any
 from anyio import CapacityLimiter, to_thread
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
 from pydantic import BaseModel, ConfigDict, Field
 
 from classifier._version import __version__
@@ -51,26 +57,44 @@ class ServiceLimits:
 
 class CommentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str | None = Field(default=None, description="your id for the comment, echoed back", max_length=256)
+    id: str | None = Field(
+        default=None, description="your id for the comment, echoed back", max_length=256
+    )
     text: str = Field(description="the comment text")
-    lang: str | None = Field(default=None, description="known language (vi, zh, en); detected when absent")
+    lang: str | None = Field(
+        default=None, description="known language (vi, zh, en); detected when absent"
+    )
 
 
 class PredictRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"comments": [{"id": "c1", "text": "màu son này lên môi có bị khô không?"},
-                                                      {"id": "c2", "text": "kb zalo 0912 345 678"}]}]},
+        json_schema_extra={
+            "examples": [
+                {
+                    "comments": [
+                        {"id": "c1", "text": "màu son này lên môi có bị khô không?"},
+                        {"id": "c2", "text": "kb zalo 0912 345 678"},
+                    ]
+                }
+            ]
+        },
     )
     comments: list[CommentIn] = Field(description="the comments to label, in order")
-    threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="score at or above which a comment is substantive")
+    threshold: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="score at or above which a comment is substantive"
+    )
     explain: bool = Field(default=True, description="include reasons")
 
 
 class PredictionOut(BaseModel):
     id: str | None
-    label: str | None = Field(description="substantive or generic; null when the text could not be scored")
-    score: float | None = Field(description="calibrated probability that the comment is substantive")
+    label: str | None = Field(
+        description="substantive or generic; null when the text could not be scored"
+    )
+    score: float | None = Field(
+        description="calibrated probability that the comment is substantive"
+    )
     lang: str
     category: str | None
     reasons: list[str]
@@ -114,9 +138,22 @@ class CreatorIn(BaseModel):
 class ScoreRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"comments": [{"creator_id": "cr1", "post_id": "p1", "author_id": "a1",
-                                                       "created_at": "2026-11-01T10:00:00Z", "text": "size M có không ạ?"}],
-                                         "creators": [{"creator_id": "cr1", "followers": 25000}]}]},
+        json_schema_extra={
+            "examples": [
+                {
+                    "comments": [
+                        {
+                            "creator_id": "cr1",
+                            "post_id": "p1",
+                            "author_id": "a1",
+                            "created_at": "2026-11-01T10:00:00Z",
+                            "text": "size M có không ạ?",
+                        }
+                    ],
+                    "creators": [{"creator_id": "cr1", "followers": 25000}],
+                }
+            ]
+        },
     )
     comments: list[ScoreComment] = Field(min_length=1)
     posts: list[PostIn] | None = None
@@ -132,13 +169,24 @@ def _prediction_out(comment_id: str | None, prediction: Prediction) -> Predictio
 class _Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        self.requests = Counter("genuine_requests", "HTTP requests", ["path", "status"], registry=self.registry)
-        self.latency = Histogram("genuine_request_seconds", "request latency", ["path"], registry=self.registry,
-                                 buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+        self.requests = Counter(
+            "genuine_requests", "HTTP requests", ["path", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "genuine_request_seconds",
+            "request latency",
+            ["path"],
+            registry=self.registry,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+        )
         self.comments = Counter("genuine_comments", "comments labeled", registry=self.registry)
 
 
-def create_app(model: str | None = None, limits: ServiceLimits | None = None, predictor: Predictor | None = None) -> FastAPI:
+def create_app(
+    model: str | None = None,
+    limits: ServiceLimits | None = None,
+    predictor: Predictor | None = None,
+) -> FastAPI:
     """Build the app with the model loaded (raises ModelLoadError on a missing or tampered model)."""
     limits = limits or ServiceLimits()
     predictor = predictor or load(model)
@@ -159,7 +207,9 @@ def create_app(model: str | None = None, limits: ServiceLimits | None = None, pr
         if length is not None and (not length.isdigit() or int(length) > limits.max_body_bytes):
             response: Response = JSONResponse(
                 status_code=413,
-                content={"detail": f"request body is larger than {limits.max_body_bytes} bytes; send smaller batches"},
+                content={
+                    "detail": f"request body is larger than {limits.max_body_bytes} bytes; send smaller batches"
+                },
             )
         else:
             response = await call_next(request)
@@ -168,23 +218,53 @@ def create_app(model: str | None = None, limits: ServiceLimits | None = None, pr
         metrics.requests.labels(path, str(response.status_code)).inc()
         metrics.latency.labels(path).observe(elapsed)
         response.headers["x-request-id"] = request_id
-        LOGGER.info(json.dumps({"event": "request", "id": request_id, "method": request.method, "path": path,
-                                "status": response.status_code, "ms": round(elapsed * 1000, 2),
-                                "batch": getattr(request.state, "batch_size", None)}))
+        LOGGER.info(
+            json.dumps(
+                {
+                    "event": "request",
+                    "id": request_id,
+                    "method": request.method,
+                    "path": path,
+                    "status": response.status_code,
+                    "ms": round(elapsed * 1000, 2),
+                    "batch": getattr(request.state, "batch_size", None),
+                }
+            )
+        )
         return response
 
-    @app.post("/v1/predict", response_model=PredictResponse, summary="Label a batch of comments",
-              responses={413: {"description": "body or batch too large"}, 422: {"description": "invalid request"}})
+    @app.post(
+        "/v1/predict",
+        response_model=PredictResponse,
+        summary="Label a batch of comments",
+        responses={
+            413: {"description": "body or batch too large"},
+            422: {"description": "invalid request"},
+        },
+    )
     async def predict(body: PredictRequest, request: Request) -> PredictResponse:
         if len(body.comments) > limits.max_batch:
-            raise HTTPException(413, f"batch of {len(body.comments)} comments is over the limit of {limits.max_batch}; split it")
+            raise HTTPException(
+                413,
+                f"batch of {len(body.comments)} comments is over the limit of {limits.max_batch}; split it",
+            )
         request.state.batch_size = len(body.comments)
         texts = [c.text[: limits.max_comment_chars] for c in body.comments]
         cut = [len(c.text) > limits.max_comment_chars for c in body.comments]
         langs = [c.lang for c in body.comments]
-        runner = predictor if body.threshold is None else Predictor(
-            predictor.model_dir, predictor.backend, threshold=body.threshold, thresholds_by_lang={})
-        results = await to_thread.run_sync(lambda: runner.predict(texts, langs=langs, explain=body.explain), limiter=limiter)
+        runner = (
+            predictor
+            if body.threshold is None
+            else Predictor(
+                predictor.model_dir,
+                predictor.backend,
+                threshold=body.threshold,
+                thresholds_by_lang={},
+            )
+        )
+        results = await to_thread.run_sync(
+            lambda: runner.predict(texts, langs=langs, explain=body.explain), limiter=limiter
+        )
         metrics.comments.inc(len(texts))
         out = []
         for comment, result, was_cut in zip(body.comments, results, cut, strict=True):
@@ -193,14 +273,25 @@ def create_app(model: str | None = None, limits: ServiceLimits | None = None, pr
             out.append(item)
         return PredictResponse(model=model_name, results=out)
 
-    @app.post("/v1/score", summary="Score creators from their comments",
-              responses={413: {"description": "too many comments"}, 422: {"description": "invalid request"}})
+    @app.post(
+        "/v1/score",
+        summary="Score creators from their comments",
+        responses={
+            413: {"description": "too many comments"},
+            422: {"description": "invalid request"},
+        },
+    )
     async def score(body: ScoreRequest, request: Request) -> dict[str, Any]:
         if len(body.comments) > limits.max_score_comments:
-            raise HTTPException(413, f"{len(body.comments)} comments is over the limit of {limits.max_score_comments}")
+            raise HTTPException(
+                413,
+                f"{len(body.comments)} comments is over the limit of {limits.max_score_comments}",
+            )
         request.state.batch_size = len(body.comments)
         try:
-            return await to_thread.run_sync(lambda: _score(body, predictor, limits), limiter=limiter)
+            return await to_thread.run_sync(
+                lambda: _score(body, predictor, limits), limiter=limiter
+            )
         except InputError as exc:
             raise HTTPException(422, str(exc)) from None
 
@@ -208,8 +299,12 @@ def create_app(model: str | None = None, limits: ServiceLimits | None = None, pr
     async def model_info() -> dict[str, Any]:
         manifest = json.loads(predictor.manifest.to_json())
         card = predictor.model_dir.card
-        return {"name": model_name, "manifest": manifest, "threshold": predictor.threshold,
-                "card_summary": card.split("## Model")[0].strip()[:2000]}
+        return {
+            "name": model_name,
+            "manifest": manifest,
+            "threshold": predictor.threshold,
+            "card_summary": card.split("## Model")[0].strip()[:2000],
+        }
 
     @app.get("/healthz", summary="Liveness")
     async def healthz() -> dict[str, str]:
@@ -217,7 +312,9 @@ def create_app(model: str | None = None, limits: ServiceLimits | None = None, pr
 
     @app.get("/readyz", summary="Readiness: the model is loaded and answers")
     async def readyz() -> dict[str, str]:
-        result = await to_thread.run_sync(lambda: predictor.predict("ok", explain=False), limiter=limiter)
+        result = await to_thread.run_sync(
+            lambda: predictor.predict("ok", explain=False), limiter=limiter
+        )
         if result.label is None:
             raise HTTPException(503, "model did not answer")
         return {"status": "ready", "model": model_name}
@@ -229,7 +326,16 @@ def create_app(model: str | None = None, limits: ServiceLimits | None = None, pr
     return app
 
 
-_KNOWN_PATHS = {"/v1/predict", "/v1/score", "/v1/model", "/healthz", "/readyz", "/metrics", "/docs", "/openapi.json"}
+_KNOWN_PATHS = {
+    "/v1/predict",
+    "/v1/score",
+    "/v1/model",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/docs",
+    "/openapi.json",
+}
 
 
 def _score(body: ScoreRequest, predictor: Predictor, limits: ServiceLimits) -> dict[str, Any]:
@@ -241,7 +347,13 @@ def _score(body: ScoreRequest, predictor: Predictor, limits: ServiceLimits) -> d
     comments["text"] = comments["text"].str.slice(0, limits.max_comment_chars)
     posts = pd.DataFrame([p.model_dump() for p in body.posts]) if body.posts else None
     creators = pd.DataFrame([c.model_dump() for c in body.creators]) if body.creators else None
-    report = score_creators(comments, posts=posts, creators=creators, predictor=predictor, exclude_authors=body.exclude_authors)
+    report = score_creators(
+        comments,
+        posts=posts,
+        creators=creators,
+        predictor=predictor,
+        exclude_authors=body.exclude_authors,
+    )
     result = {"creators": report.creator_records(), "flags": report.flags()}
     return json.loads(_json_safe(result))
 

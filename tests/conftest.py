@@ -33,7 +33,9 @@ def tiny_model_dir(tmp_path_factory, corpus) -> Path:
     rng.shuffle(rows)
     sample = LabeledData(rows=rows[:1500], sources=["corpus sample"])
     config = NgramTrainingConfig(
-        c_grid=(4.0,), calibration_folds=3, featurizer=NgramConfig(char_features=2**16, word_features=2**15)
+        c_grid=(4.0,),
+        calibration_folds=3,
+        featurizer=NgramConfig(char_features=2**16, word_features=2**15),
     )
     out = tmp_path_factory.mktemp("models") / "tiny"
     train_ngram(sample, out, config, quiet=True)

@@ -7,13 +7,23 @@ import pytest
 
 from classifier.cli.main import main
 
-TEXTS = ["hay quá", "màu son này lên môi có bị khô không?", "加薇信 abc12345", "the 3:40 tip saved my cake"]
+TEXTS = [
+    "hay quá",
+    "màu son này lên môi có bị khô không?",
+    "加薇信 abc12345",
+    "the 3:40 tip saved my cake",
+]
 
 
 @pytest.fixture
 def inputs(tmp_path):
     jsonl = tmp_path / "in.jsonl"
-    jsonl.write_text("".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(TEXTS)), encoding="utf-8")
+    jsonl.write_text(
+        "".join(
+            json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(TEXTS)
+        ),
+        encoding="utf-8",
+    )
     csv_path = tmp_path / "in.csv"
     with csv_path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
@@ -33,7 +43,9 @@ def test_each_input_and_output_format(tiny_model_dir, inputs, tmp_path, out_suff
     for kind, path in inputs.items():
         out = tmp_path / f"out_{kind}{out_suffix}"
         column = ["--text-column", "content"] if kind == "csv" else []
-        code = main(["predict", str(path), "-o", str(out), "--model", str(tiny_model_dir), "-q", *column])
+        code = main(
+            ["predict", str(path), "-o", str(out), "--model", str(tiny_model_dir), "-q", *column]
+        )
         assert code == 0
         rows = _read(out)
         assert len(rows) == len(TEXTS)
@@ -56,8 +68,13 @@ def _read(path):
 
 def test_stdin_to_stdout_filter(tiny_model_dir):
     stdin = "".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in TEXTS)
-    result = subprocess.run([sys.executable, "-m", "classifier", "predict", "-", "--model", str(tiny_model_dir), "-q"],
-                            input=stdin, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "classifier", "predict", "-", "--model", str(tiny_model_dir), "-q"],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["text"] for r in rows] == TEXTS
     assert all(r["label"] in ("substantive", "generic") for r in rows)
@@ -65,7 +82,10 @@ def test_stdin_to_stdout_filter(tiny_model_dir):
 
 def test_bad_rows_are_reported_and_the_rest_scored(tiny_model_dir, tmp_path, capsys):
     path = tmp_path / "bad.jsonl"
-    path.write_text('{"text": "hay quá"}\n{"text": ""}\n{broken\n{"text": null}\n{"text": "nice"}\n', encoding="utf-8")
+    path.write_text(
+        '{"text": "hay quá"}\n{"text": ""}\n{broken\n{"text": null}\n{"text": "nice"}\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "out.jsonl"
     assert main(["predict", str(path), "-o", str(out), "--model", str(tiny_model_dir), "-q"]) == 0
     rows = _read(out)
@@ -90,20 +110,57 @@ def test_clear_errors_without_traceback(tiny_model_dir, tmp_path, capsys):
     assert main(["predict", str(gbk), "--model", str(tiny_model_dir)]) == 2
     assert "--encoding gbk" in capsys.readouterr().err
     out = tmp_path / "gbk.jsonl"
-    assert main(["predict", str(gbk), "--encoding", "gbk", "-o", str(out), "--model", str(tiny_model_dir), "-q"]) == 0
+    assert (
+        main(
+            [
+                "predict",
+                str(gbk),
+                "--encoding",
+                "gbk",
+                "-o",
+                str(out),
+                "--model",
+                str(tiny_model_dir),
+                "-q",
+            ]
+        )
+        == 0
+    )
     assert _read(out)[0]["text"] == "这个粉底好用吗"
 
 
 def test_failed_run_leaves_no_output(tiny_model_dir, tmp_path):
     out = tmp_path / "out.csv"
     out.write_text("previous complete result\n")
-    assert main(["predict", str(tmp_path / "missing.jsonl"), "-o", str(out), "--model", str(tiny_model_dir)]) == 2
+    assert (
+        main(
+            [
+                "predict",
+                str(tmp_path / "missing.jsonl"),
+                "-o",
+                str(out),
+                "--model",
+                str(tiny_model_dir),
+            ]
+        )
+        == 2
+    )
     assert out.read_text() == "previous complete result\n"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.csv")]
 
 
 def test_version_and_help():
-    result = subprocess.run([sys.executable, "-m", "classifier", "--version"], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "classifier", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert result.stdout.startswith("genuine ")
-    result = subprocess.run([sys.executable, "-m", "classifier", "predict", "--help"], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "classifier", "predict", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "--text-column" in result.stdout and "--threshold" in result.stdout

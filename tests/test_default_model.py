@@ -33,7 +33,11 @@ def test_generic_comments_are_generic(default_predictor, text):
 
 
 def test_obvious_spam_scores_below_point_two(default_predictor):
-    for text in ("kb zalo 0912 345 678 tư vấn miễn phí", "加薇信 abc12345 兼职日结", "check out my channel!! sub4sub"):
+    for text in (
+        "kb zalo 0912 345 678 tư vấn miễn phí",
+        "加薇信 abc12345 兼职日结",
+        "check out my channel!! sub4sub",
+    ):
         assert default_predictor.predict(text).score < 0.2
 
 

@@ -9,7 +9,25 @@ from hypothesis import strategies as st
 from classifier.text import analyze
 
 ANY_TEXT = st.text(alphabet=st.characters(codec=None, categories=None), max_size=300)
-TRICKY = st.sampled_from(["\u200b", "\u200d", "\u0301", "\u202e", "\ud800", "\udfff", "\ufeff", "️", "🏳️‍🌈", "ß", "İ", "\x00", "\r\n", "ǅ", "ﷺ"])
+TRICKY = st.sampled_from(
+    [
+        "\u200b",
+        "\u200d",
+        "\u0301",
+        "\u202e",
+        "\ud800",
+        "\udfff",
+        "\ufeff",
+        "️",
+        "🏳️‍🌈",
+        "ß",
+        "İ",
+        "\x00",
+        "\r\n",
+        "ǅ",
+        "ﷺ",
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -21,8 +39,18 @@ def test_text_pipeline_accepts_any_unicode(text):
     doc.text.encode("utf-8")  # no lone surrogates survive
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.lists(st.one_of(ANY_TEXT, TRICKY, st.none(), st.integers(), st.binary(max_size=20)), min_size=1, max_size=8))
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.lists(
+        st.one_of(ANY_TEXT, TRICKY, st.none(), st.integers(), st.binary(max_size=20)),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_predictor_returns_one_valid_result_per_row(tiny_predictor, rows):
     results = tiny_predictor.predict(rows)
     assert len(results) == len(rows)
@@ -55,7 +83,11 @@ def test_schemathesis_against_the_service_openapi(tiny_model_dir):
         @h_given(case=op.as_strategy())
         def run(case):
             response = case.call()
-            assert response.status_code < 500, (case.path, response.status_code, response.text[:300])
+            assert response.status_code < 500, (
+                case.path,
+                response.status_code,
+                response.text[:300],
+            )
             checked.append(response.status_code)
 
         run()

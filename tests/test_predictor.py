@@ -18,7 +18,15 @@ def test_batch_keeps_order_and_length_across_chunks(tiny_predictor, monkeypatch)
     import classifier.predictor as predictor_module
 
     monkeypatch.setattr(predictor_module, "CHUNK_SIZE", 3)
-    texts = ["hay quá", "这个粉底我用了一周，混油皮下午会浮粉", "nice pic", None, "màu này lên môi có khô không?", "互关", "ok"]
+    texts = [
+        "hay quá",
+        "这个粉底我用了一周，混油皮下午会浮粉",
+        "nice pic",
+        None,
+        "màu này lên môi có khô không?",
+        "互关",
+        "ok",
+    ]
     results = tiny_predictor.predict(texts)
     assert len(results) == len(texts)
     alone = [tiny_predictor.predict(t) if t is not None else None for t in texts]
@@ -27,7 +35,10 @@ def test_batch_keeps_order_and_length_across_chunks(tiny_predictor, monkeypatch)
             assert got.score == pytest.approx(expected.score)
 
 
-@pytest.mark.parametrize(("value", "error"), [(None, "missing"), ("", "empty"), ("   ", "empty"), (42, "int"), (b"\xff\xfe", "UTF-8")])
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [(None, "missing"), ("", "empty"), ("   ", "empty"), (42, "int"), (b"\xff\xfe", "UTF-8")],
+)
 def test_bad_rows_get_a_defined_result_not_a_crash(tiny_predictor, value, error):
     results = tiny_predictor.predict(["hay quá", value, "nice"])
     bad = results[1]

@@ -10,13 +10,20 @@ from classifier.service import ServiceLimits, create_app
 
 @pytest.fixture(scope="module")
 def client(tiny_model_dir):
-    app = create_app(str(tiny_model_dir), ServiceLimits(max_batch=50, max_body_bytes=200_000, max_comment_chars=300))
+    app = create_app(
+        str(tiny_model_dir),
+        ServiceLimits(max_batch=50, max_body_bytes=200_000, max_comment_chars=300),
+    )
     with TestClient(app) as test_client:
         yield test_client
 
 
 def test_predict_returns_results_in_order(client):
-    comments = [{"id": "a", "text": "hay quá"}, {"id": "b", "text": "这个粉底我用了一周，混油皮下午会浮粉"}, {"text": "nice", "lang": "en"}]
+    comments = [
+        {"id": "a", "text": "hay quá"},
+        {"id": "b", "text": "这个粉底我用了一周，混油皮下午会浮粉"},
+        {"text": "nice", "lang": "en"},
+    ]
     response = client.post("/v1/predict", json={"comments": comments})
     assert response.status_code == 200
     results = response.json()["results"]
@@ -52,10 +59,21 @@ def test_wrong_shapes_get_422_with_the_field_path(client, body, where):
 
 
 def test_malformed_json_and_bad_bytes_are_4xx(client):
-    assert client.post("/v1/predict", content=b'{"comments": [', headers={"content-type": "application/json"}).status_code == 422
-    assert client.post("/v1/predict", content=b'{"comments": [{"text": "\xff\xfe"}]}', headers={"content-type": "application/json"}).status_code in (400, 422)
+    assert (
+        client.post(
+            "/v1/predict", content=b'{"comments": [', headers={"content-type": "application/json"}
+        ).status_code
+        == 422
+    )
+    assert client.post(
+        "/v1/predict",
+        content=b'{"comments": [{"text": "\xff\xfe"}]}',
+        headers={"content-type": "application/json"},
+    ).status_code in (400, 422)
     escaped_surrogate = b'{"comments": [{"text": "lone \\ud800 surrogate"}]}'
-    response = client.post("/v1/predict", content=escaped_surrogate, headers={"content-type": "application/json"})
+    response = client.post(
+        "/v1/predict", content=escaped_surrogate, headers={"content-type": "application/json"}
+    )
     assert response.status_code == 200 and response.json()["results"][0]["label"] is not None
 
 
@@ -75,7 +93,9 @@ def test_long_comments_are_truncated_with_a_flag(client):
 
 
 def test_threshold_per_request(client):
-    response = client.post("/v1/predict", json={"comments": [{"text": "hay quá"}], "threshold": 0.0})
+    response = client.post(
+        "/v1/predict", json={"comments": [{"text": "hay quá"}], "threshold": 0.0}
+    )
     assert response.json()["results"][0]["label"] == "substantive"
 
 
@@ -114,11 +134,33 @@ def test_openapi_document_has_examples(client):
 def test_score_endpoint_returns_ranked_creators(client):
     comments = []
     for i in range(12):
-        comments.append({"creator_id": "good", "post_id": f"p{i % 3}", "author_id": f"u{i}", "created_at": f"2026-11-0{1 + i % 3}T1{i % 10}:00:00Z",
-                         "text": ["size M có không ạ, mình cao 1m60?", "em dùng 2 tuần da đỡ mụn hẳn", "đoạn 2:15 chị dùng cọ gì vậy"][i % 3] + f" {i}"})
-        comments.append({"creator_id": "bought", "post_id": f"q{i % 3}", "author_id": f"bot{i % 4}", "created_at": "2026-11-01T10:00:00Z",
-                         "text": "hay quá 😍😍"})
-    response = client.post("/v1/score", json={"comments": comments, "creators": [{"creator_id": "good", "followers": 20000}]})
+        comments.append(
+            {
+                "creator_id": "good",
+                "post_id": f"p{i % 3}",
+                "author_id": f"u{i}",
+                "created_at": f"2026-11-0{1 + i % 3}T1{i % 10}:00:00Z",
+                "text": [
+                    "size M có không ạ, mình cao 1m60?",
+                    "em dùng 2 tuần da đỡ mụn hẳn",
+                    "đoạn 2:15 chị dùng cọ gì vậy",
+                ][i % 3]
+                + f" {i}",
+            }
+        )
+        comments.append(
+            {
+                "creator_id": "bought",
+                "post_id": f"q{i % 3}",
+                "author_id": f"bot{i % 4}",
+                "created_at": "2026-11-01T10:00:00Z",
+                "text": "hay quá 😍😍",
+            }
+        )
+    response = client.post(
+        "/v1/score",
+        json={"comments": comments, "creators": [{"creator_id": "good", "followers": 20000}]},
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     ids = [c["creator_id"] for c in body["creators"]]

@@ -7,7 +7,14 @@ from classifier.text.normalize import clean_unicode, fix_vietnamese_tones, norma
 
 @pytest.mark.parametrize(
     ("old", "new"),
-    [("hòa", "hoà"), ("Hòa bình", "Hoà bình"), ("thủy", "thuỷ"), ("khỏe", "khoẻ"), ("hoàng", "hoàng"), ("quý", "quý")],
+    [
+        ("hòa", "hoà"),
+        ("Hòa bình", "Hoà bình"),
+        ("thủy", "thuỷ"),
+        ("khỏe", "khoẻ"),
+        ("hoàng", "hoàng"),
+        ("quý", "quý"),
+    ],
 )
 def test_vietnamese_tone_placement_is_unified(old, new):
     assert fix_vietnamese_tones(old) == new
@@ -32,7 +39,12 @@ def test_styled_letters_spammers_use_become_plain():
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("đẹppppp quá!!!!!", "đẹpp quá!!"), ("哈哈哈哈哈", "哈哈"), ("soooo good", "soo good"), ("hahahahaha", "haha")],
+    [
+        ("đẹppppp quá!!!!!", "đẹpp quá!!"),
+        ("哈哈哈哈哈", "哈哈"),
+        ("soooo good", "soo good"),
+        ("hahahahaha", "haha"),
+    ],
 )
 def test_long_repeats_are_squashed_and_counted(raw, expected):
     result = normalize(raw)

@@ -16,7 +16,15 @@ def test_vietnamese_underthesea_joins_words():
 
 
 def test_english_tokens_keep_placeholders_timestamps_and_contractions():
-    assert regex_tokens("the 3:40 tip isn't bad _url_ ❤️") == ["the", "3:40", "tip", "isn't", "bad", "_url_", "❤"]
+    assert regex_tokens("the 3:40 tip isn't bad _url_ ❤️") == [
+        "the",
+        "3:40",
+        "tip",
+        "isn't",
+        "bad",
+        "_url_",
+        "❤",
+    ]
 
 
 def test_mixed_text_in_a_latin_comment_still_segments_han():

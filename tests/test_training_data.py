@@ -12,15 +12,21 @@ def _write(path, lines):
 
 
 def test_jsonl_good_and_bad_rows_are_reported_by_line(tmp_path):
-    path = _write(tmp_path / "d.jsonl", [
-        json.dumps({"text": "hay quá", "label": "generic", "lang": "vi", "category": "generic_praise"}, ensure_ascii=False),
-        json.dumps({"text": "", "label": "generic"}),
-        json.dumps({"text": "hello", "label": "spam"}),
-        '{"text": "broken',
-        json.dumps({"text": "bonjour", "label": "generic", "lang": "fr"}),
-        json.dumps({"text": "hi", "label": "generic", "category": "question"}),
-        json.dumps({"text": "油皮能用吗", "label": "substantive"}, ensure_ascii=False),
-    ])
+    path = _write(
+        tmp_path / "d.jsonl",
+        [
+            json.dumps(
+                {"text": "hay quá", "label": "generic", "lang": "vi", "category": "generic_praise"},
+                ensure_ascii=False,
+            ),
+            json.dumps({"text": "", "label": "generic"}),
+            json.dumps({"text": "hello", "label": "spam"}),
+            '{"text": "broken',
+            json.dumps({"text": "bonjour", "label": "generic", "lang": "fr"}),
+            json.dumps({"text": "hi", "label": "generic", "category": "question"}),
+            json.dumps({"text": "油皮能用吗", "label": "substantive"}, ensure_ascii=False),
+        ],
+    )
     data = load_labeled(path)
     assert [r.text for r in data.rows] == ["hay quá", "油皮能用吗"]
     problems = {p.line: p for p in data.problems}
@@ -34,13 +40,18 @@ def test_jsonl_good_and_bad_rows_are_reported_by_line(tmp_path):
 
 
 def test_csv_with_other_columns_and_label_map(tmp_path):
-    path = _write(tmp_path / "yt.csv", [
-        "COMMENT_ID,CONTENT,CLASS",
-        'a,"Check out my channel, sub4sub",1',
-        'b,"the drop at 2:10 gives me chills, what synth is that?",0',
-        "c,nice,2",
-    ])
-    mapping = ColumnMapping(text="CONTENT", label="CLASS", label_map=parse_label_map("1=generic,0=substantive"))
+    path = _write(
+        tmp_path / "yt.csv",
+        [
+            "COMMENT_ID,CONTENT,CLASS",
+            'a,"Check out my channel, sub4sub",1',
+            'b,"the drop at 2:10 gives me chills, what synth is that?",0',
+            "c,nice,2",
+        ],
+    )
+    mapping = ColumnMapping(
+        text="CONTENT", label="CLASS", label_map=parse_label_map("1=generic,0=substantive")
+    )
     data = load_labeled(path, mapping)
     assert [r.label for r in data.rows] == ["generic", "substantive"]
     assert data.problems[0].line == 4 and "unknown label '2'" in data.problems[0].problem
@@ -64,7 +75,10 @@ def test_parquet_loads(tmp_path):
     import pyarrow.parquet as pq
 
     path = tmp_path / "d.parquet"
-    pq.write_table(pa.table({"text": ["好看", "这款粉底适合干皮吗"], "label": ["generic", "substantive"]}), path)
+    pq.write_table(
+        pa.table({"text": ["好看", "这款粉底适合干皮吗"], "label": ["generic", "substantive"]}),
+        path,
+    )
     data = load_labeled(path)
     assert [r.label for r in data.rows] == ["generic", "substantive"]
     assert all(r.split in ("train", "validation", "test") for r in data.rows)
@@ -74,7 +88,12 @@ def test_split_is_stable_and_ignores_case_punctuation_and_digits():
     assert split_of("Hay quá!!") == split_of("hay quá") == split_of("HAY QUÁ 😍")
     assert text_key("Giá 150k?") == text_key("giá 990k")
     # Frozen values: the split of a text must never change across releases.
-    assert [split_of(t) for t in ("hay quá", "f", "j", "油皮能用吗")] == ["train", "validation", "test", "test"]
+    assert [split_of(t) for t in ("hay quá", "f", "j", "油皮能用吗")] == [
+        "train",
+        "validation",
+        "test",
+        "test",
+    ]
 
 
 def test_corpus_meets_the_contract(corpus):

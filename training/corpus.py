@@ -36,7 +36,9 @@ def minhash(text: str) -> MinHash:
     return m
 
 
-def near_duplicate_groups(texts: Sequence[str], threshold: float = NEAR_DUPLICATE_JACCARD) -> list[list[int]]:
+def near_duplicate_groups(
+    texts: Sequence[str], threshold: float = NEAR_DUPLICATE_JACCARD
+) -> list[list[int]]:
     """Groups (index lists, first index first) of texts that are exact or near duplicates."""
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     owner: dict[int, int] = {}
@@ -99,8 +101,12 @@ def dedupe_and_stamp(paths: Sequence[Path], dry_run: bool = False) -> dict[str, 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dedupe", action="store_true", help="remove duplicates and stamp splits in place")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--dedupe", action="store_true", help="remove duplicates and stamp splits in place"
+    )
     parser.add_argument("--dry-run", action="store_true")
     parser.add_argument("paths", nargs="*", type=Path)
     args = parser.parse_args(argv)

@@ -27,8 +27,15 @@ SPLITS = ("train", "validation", "test")
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "substantive": ("question", "experience", "opinion", "detail", "discussion"),
     "generic": (
-        "generic_praise", "emoji_only", "tag_friend", "low_effort_request", "self_promo",
-        "contact_bait", "follow_bait", "off_topic", "gibberish",
+        "generic_praise",
+        "emoji_only",
+        "tag_friend",
+        "low_effort_request",
+        "self_promo",
+        "contact_bait",
+        "follow_bait",
+        "off_topic",
+        "gibberish",
     ),
 }
 ALL_CATEGORIES = CATEGORIES["substantive"] + CATEGORIES["generic"]
@@ -84,7 +91,9 @@ def parse_label_map(spec: str | None) -> dict[str, str] | None:
     mapping: dict[str, str] = {}
     for part in spec.split(","):
         if "=" not in part:
-            raise InputError(f"--label-map entry '{part}' is not VALUE=LABEL; example: --label-map 1=generic,0=substantive")
+            raise InputError(
+                f"--label-map entry '{part}' is not VALUE=LABEL; example: --label-map 1=generic,0=substantive"
+            )
         raw, label = (s.strip() for s in part.split("=", 1))
         mapping[raw] = label
     ColumnMapping(label_map=mapping)
@@ -110,10 +119,16 @@ def _label_value(raw: Any, mapping: ColumnMapping) -> str | None:
     return key if key in LABELS else None
 
 
-def _validate(record: dict[str, Any], line: int, source: str, mapping: ColumnMapping) -> LabeledComment | RowProblem:
+def _validate(
+    record: dict[str, Any], line: int, source: str, mapping: ColumnMapping
+) -> LabeledComment | RowProblem:
     text = record.get(mapping.text)
     if not isinstance(text, str):
-        problem = "missing text" if text is None else f"text must be a string, found {type(text).__name__}"
+        problem = (
+            "missing text"
+            if text is None
+            else f"text must be a string, found {type(text).__name__}"
+        )
         return RowProblem(source, line, mapping.text, problem)
     if not text.strip():
         return RowProblem(source, line, mapping.text, "empty text")
@@ -122,23 +137,39 @@ def _validate(record: dict[str, Any], line: int, source: str, mapping: ColumnMap
     if label is None:
         expected = sorted(mapping.label_map) if mapping.label_map else list(LABELS)
         hint = "" if mapping.label_map else "; map other values with --label-map VALUE=LABEL,..."
-        return RowProblem(source, line, mapping.label, f"unknown label {raw_label!r}; expected one of {expected}{hint}")
+        return RowProblem(
+            source,
+            line,
+            mapping.label,
+            f"unknown label {raw_label!r}; expected one of {expected}{hint}",
+        )
     lang = record.get(mapping.lang)
     if lang in ("", None):
         lang = None
     elif lang not in LANGS:
-        return RowProblem(source, line, mapping.lang, f"wrong language code {lang!r}; expected one of {list(LANGS)}")
+        return RowProblem(
+            source,
+            line,
+            mapping.lang,
+            f"wrong language code {lang!r}; expected one of {list(LANGS)}",
+        )
     category = record.get(mapping.category) or None
     if category is not None and category not in CATEGORIES[label]:
         return RowProblem(
-            source, line, mapping.category,
+            source,
+            line,
+            mapping.category,
             f"category {category!r} does not belong to label '{label}'; expected one of {list(CATEGORIES[label])}",
         )
     split = record.get("split") or split_of(text)
     if split not in SPLITS:
-        return RowProblem(source, line, "split", f"unknown split {split!r}; expected one of {list(SPLITS)}")
+        return RowProblem(
+            source, line, "split", f"unknown split {split!r}; expected one of {list(SPLITS)}"
+        )
     meta = {key: record[key] for key in OPTIONAL_FIELDS if record.get(key) not in (None, "")}
-    return LabeledComment(text=text, label=label, lang=lang, category=category, split=split, meta=meta)
+    return LabeledComment(
+        text=text, label=label, lang=lang, category=category, split=split, meta=meta
+    )
 
 
 def load_labeled(
@@ -173,7 +204,9 @@ def load_labeled(
 def _check_columns(record: dict[str, Any], source: str, mapping: ColumnMapping) -> None:
     for name, option in ((mapping.text, "--text-column"), (mapping.label, "--label-column")):
         if name not in record:
-            raise InputError(f"column '{name}' not found in {source}; columns are {list(record)}; pass {option} <name>")
+            raise InputError(
+                f"column '{name}' not found in {source}; columns are {list(record)}; pass {option} <name>"
+            )
 
 
 def corpus_paths(root: str | Path | None = None) -> list[Path]:
@@ -189,6 +222,10 @@ def data_sha256(rows: Iterable[LabeledComment]) -> str:
     """Hash of the training data's content (text, label, lang, category, split), order included."""
     digest = hashlib.sha256()
     for row in rows:
-        digest.update("\x1f".join([row.text, row.label, row.lang or "", row.category or "", row.split]).encode("utf-8"))
+        digest.update(
+            "\x1f".join(
+                [row.text, row.label, row.lang or "", row.category or "", row.split]
+            ).encode("utf-8")
+        )
         digest.update(b"\x1e")
     return digest.hexdigest()

@@ -31,8 +31,15 @@ def _texts(X: Any) -> list[str]:
 class SubstantiveClassifier(ClassifierMixin, BaseEstimator):
     """Hashed n-grams + named features -> class-balanced logistic regression -> Platt scaling."""
 
-    def __init__(self, C: float = 4.0, calibration_folds: int = 5, seed: int = 13, vi_segmenter: str = "syllable",
-                 char_features: int = 2**20, word_features: int = 2**19) -> None:
+    def __init__(
+        self,
+        C: float = 4.0,
+        calibration_folds: int = 5,
+        seed: int = 13,
+        vi_segmenter: str = "syllable",
+        char_features: int = 2**20,
+        word_features: int = 2**19,
+    ) -> None:
         self.C = C
         self.calibration_folds = calibration_folds
         self.seed = seed
@@ -53,8 +60,14 @@ class SubstantiveClassifier(ClassifierMixin, BaseEstimator):
         if len(self.classes_) != 2:
             raise ValueError(f"y must hold exactly two classes, found {list(self.classes_)}")
         self.positive_ = "substantive" if "substantive" in self.classes_ else self.classes_[1]
-        config = NgramConfig(char_features=self.char_features, word_features=self.word_features, vi_segmenter=self.vi_segmenter)
-        train_config = NgramTrainingConfig(seed=self.seed, calibration_folds=self.calibration_folds, featurizer=config)
+        config = NgramConfig(
+            char_features=self.char_features,
+            word_features=self.word_features,
+            vi_segmenter=self.vi_segmenter,
+        )
+        train_config = NgramTrainingConfig(
+            seed=self.seed, calibration_folds=self.calibration_folds, featurizer=config
+        )
         docs = self._docs(X)
         if len(docs) != len(labels):
             raise ValueError(f"X has {len(docs)} rows but y has {len(labels)}")
@@ -63,7 +76,12 @@ class SubstantiveClassifier(ClassifierMixin, BaseEstimator):
         target = (labels == self.positive_).astype(int)
         model = _fit_binary(matrix, target, self.C, train_config)
         platt_a, platt_b = _platt(matrix, target, self.C, train_config)
-        weights = NgramWeights(coef=model.coef_[0].astype(np.float32), intercept=float(model.intercept_[0]), platt_a=platt_a, platt_b=platt_b)
+        weights = NgramWeights(
+            coef=model.coef_[0].astype(np.float32),
+            intercept=float(model.intercept_[0]),
+            platt_a=platt_a,
+            platt_b=platt_b,
+        )
         self.backend_ = NgramBackend(featurizer, weights)
         self.n_features_in_ = 1
         return self
@@ -91,9 +109,27 @@ class SubstantiveClassifier(ClassifierMixin, BaseEstimator):
 
         check_is_fitted(self, "backend_")
         if set(map(str, self.classes_)) != {"substantive", "generic"}:
-            raise ValueError(f"only models with labels ['generic', 'substantive'] can be saved, found {list(self.classes_)}")
+            raise ValueError(
+                f"only models with labels ['generic', 'substantive'] can be saved, found {list(self.classes_)}"
+            )
         out = Path(path)
-        summary = {"description": "trained with SubstantiveClassifier.fit", "sha256": "", "counts": {}}
-        _write_model_dir(out, self.backend_, NgramTrainingConfig(seed=self.seed, c_grid=(self.C,), calibration_folds=self.calibration_folds,
-                                                                  featurizer=self.backend_.featurizer.config), self.C, (), {}, summary)
+        summary = {
+            "description": "trained with SubstantiveClassifier.fit",
+            "sha256": "",
+            "counts": {},
+        }
+        _write_model_dir(
+            out,
+            self.backend_,
+            NgramTrainingConfig(
+                seed=self.seed,
+                c_grid=(self.C,),
+                calibration_folds=self.calibration_folds,
+                featurizer=self.backend_.featurizer.config,
+            ),
+            self.C,
+            (),
+            {},
+            summary,
+        )
         return out

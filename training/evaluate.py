@@ -8,6 +8,7 @@ near-equal length, where length carries no signal.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -16,7 +17,13 @@ from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import confusion_matrix, f1_score, matthews_corrcoef, precision_score, recall_score
+from sklearn.metrics import (
+    confusion_matrix,
+    f1_score,
+    matthews_corrcoef,
+    precision_score,
+    recall_score,
+)
 
 from classifier.backends.ngram import expected_calibration_error
 from training.data import LANGS, LabeledComment
@@ -62,7 +69,9 @@ def length_matched_pairs(rows: Sequence[LabeledComment], tolerance: float = 0.1)
     for index, row in enumerate(rows):
         by_lang[row.lang].append(index)
     for indices in by_lang.values():
-        generic = sorted((math.log1p(len(rows[i].text)), i) for i in indices if rows[i].label != POSITIVE)
+        generic = sorted(
+            (math.log1p(len(rows[i].text)), i) for i in indices if rows[i].label != POSITIVE
+        )
         used = [False] * len(generic)
         for i in sorted(indices, key=lambda k: len(rows[k].text)):
             if rows[i].label != POSITIVE:
@@ -78,14 +87,22 @@ def length_matched_pairs(rows: Sequence[LabeledComment], tolerance: float = 0.1)
     return sorted(chosen)
 
 
-def reliability_table(scores: np.ndarray, truth: np.ndarray, bins: int = 10) -> list[dict[str, float]]:
+def reliability_table(
+    scores: np.ndarray, truth: np.ndarray, bins: int = 10
+) -> list[dict[str, Any]]:
     table = []
     edges = np.linspace(0, 1, bins + 1)
-    for low, high in zip(edges[:-1], edges[1:], strict=True):
+    for low, high in itertools.pairwise(edges):
         mask = (scores >= low) & ((scores < high) if high < 1 else (scores <= high))
         if mask.any():
-            table.append({"bin": f"{low:.1f}-{high:.1f}", "n": int(mask.sum()),
-                          "mean_score": float(scores[mask].mean()), "share_substantive": float(truth[mask].mean())})
+            table.append(
+                {
+                    "bin": f"{low:.1f}-{high:.1f}",
+                    "n": int(mask.sum()),
+                    "mean_score": float(scores[mask].mean()),
+                    "share_substantive": float(truth[mask].mean()),
+                }
+            )
     return table
 
 
@@ -106,7 +123,12 @@ def evaluate(
     predicted = scores >= cut
     base_scores = baseline.scores([r.text for r in rows])
     base_predicted = base_scores >= 0.5
-    report: dict[str, Any] = {"n": len(rows), "threshold": threshold, "per_language": {}, "length_matched": {}}
+    report: dict[str, Any] = {
+        "n": len(rows),
+        "threshold": threshold,
+        "per_language": {},
+        "length_matched": {},
+    }
     report["overall"] = _binary_metrics(truth, predicted)
     report["overall_length_baseline"] = _binary_metrics(truth, base_predicted)
     matched = length_matched_pairs(rows)
@@ -130,16 +152,30 @@ def evaluate(
     for category in sorted(categories):
         mask = np.array([r.category == category for r in rows])
         wanted = truth[mask][0]
-        report["per_category_recall"][category] = {"n": int(mask.sum()), "recall": float((predicted[mask] == wanted).mean())}
+        report["per_category_recall"][category] = {
+            "n": int(mask.sum()),
+            "recall": float((predicted[mask] == wanted).mean()),
+        }
     matrix = confusion_matrix(truth, predicted, labels=[False, True])
     report["confusion"] = {"labels": ["generic", "substantive"], "matrix": matrix.tolist()}
-    report["calibration"] = {"ece": float(expected_calibration_error(scores, truth.astype(float))),
-                             "reliability": reliability_table(scores, truth.astype(float))}
+    report["calibration"] = {
+        "ece": float(expected_calibration_error(scores, truth.astype(float))),
+        "reliability": reliability_table(scores, truth.astype(float)),
+    }
     lang_truth = [r.lang for r in rows]
     if all(lang_truth):
         report["language_id_accuracy"] = {
-            lang: float(np.mean([p == lang for p, t in zip(predicted_langs, lang_truth, strict=True) if t == lang]))
-            for lang in LANGS if lang in lang_truth
+            lang: float(
+                np.mean(
+                    [
+                        p == lang
+                        for p, t in zip(predicted_langs, lang_truth, strict=True)
+                        if t == lang
+                    ]
+                )
+            )
+            for lang in LANGS
+            if lang in lang_truth
         }
     return report
 
@@ -151,10 +187,14 @@ def _fmt(value: Any) -> str:
 def render_markdown(report: dict[str, Any], title: str = "Evaluation") -> str:
     """A Markdown rendering of :func:`evaluate`'s report."""
     lines = [f"### {title}", "", f"{report['n']} comments, threshold {report['threshold']}.", ""]
-    lines += ["| language | n | macro-F1 | precision | recall | MCC | length-only macro-F1 | length-matched n | length-matched macro-F1 | length-only on matched |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "| language | n | macro-F1 | precision | recall | MCC | length-only macro-F1 | length-matched n | length-matched macro-F1 | length-only on matched |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     rows = [(lang, report["per_language"][lang]) for lang in report["per_language"]]
-    rows.append(("all", {"model": report["overall"], "length_baseline": report["overall_length_baseline"]}))
+    rows.append(
+        ("all", {"model": report["overall"], "length_baseline": report["overall_length_baseline"]})
+    )
     for lang, block in rows:
         model, base = block["model"], block["length_baseline"]
         matched = report["length_matched"].get(lang, {})
@@ -165,18 +205,34 @@ def render_markdown(report: dict[str, Any], title: str = "Evaluation") -> str:
             f"{_fmt(model['mcc'])} | {_fmt(base['macro_f1'])} | {matched.get('model', {}).get('n', 0)} | "
             f"{_fmt(matched.get('model', {}).get('macro_f1', float('nan')))} | {_fmt(matched.get('length_baseline', {}).get('macro_f1', float('nan')))} |"
         )
-    lines += ["", "Per-category recall (share of each category given its correct label):", "",
-              "| category | n | recall |", "|---|---|---|"]
+    lines += [
+        "",
+        "Per-category recall (share of each category given its correct label):",
+        "",
+        "| category | n | recall |",
+        "|---|---|---|",
+    ]
     for category, block in report["per_category_recall"].items():
         lines.append(f"| {category} | {block['n']} | {_fmt(block['recall'])} |")
     matrix = report["confusion"]["matrix"]
-    lines += ["", "Confusion (rows = truth, columns = predicted; generic, substantive):", "",
-              f"| | generic | substantive |", "|---|---|---|",
-              f"| generic | {matrix[0][0]} | {matrix[0][1]} |", f"| substantive | {matrix[1][0]} | {matrix[1][1]} |", "",
-              f"Calibration: ECE {report['calibration']['ece']:.3f}.", "",
-              "| score bin | n | mean score | share substantive |", "|---|---|---|---|"]
+    lines += [
+        "",
+        "Confusion (rows = truth, columns = predicted; generic, substantive):",
+        "",
+        "| | generic | substantive |",
+        "|---|---|---|",
+        f"| generic | {matrix[0][0]} | {matrix[0][1]} |",
+        f"| substantive | {matrix[1][0]} | {matrix[1][1]} |",
+        "",
+        f"Calibration: ECE {report['calibration']['ece']:.3f}.",
+        "",
+        "| score bin | n | mean score | share substantive |",
+        "|---|---|---|---|",
+    ]
     for row in report["calibration"]["reliability"]:
-        lines.append(f"| {row['bin']} | {row['n']} | {row['mean_score']:.3f} | {row['share_substantive']:.3f} |")
+        lines.append(
+            f"| {row['bin']} | {row['n']} | {row['mean_score']:.3f} | {row['share_substantive']:.3f} |"
+        )
     if "language_id_accuracy" in report:
         accuracy = ", ".join(f"{k} {v:.3f}" for k, v in report["language_id_accuracy"].items())
         lines += ["", f"Language ID accuracy: {accuracy}."]

@@ -8,7 +8,17 @@ from typing import Any
 from training.evaluate import render_markdown
 
 
-def library_versions(names: tuple[str, ...] = ("genuine", "numpy", "scipy", "scikit-learn", "jieba", "py3langid", "safetensors")) -> dict[str, str]:
+def library_versions(
+    names: tuple[str, ...] = (
+        "genuine",
+        "numpy",
+        "scipy",
+        "scikit-learn",
+        "jieba",
+        "py3langid",
+        "safetensors",
+    ),
+) -> dict[str, str]:
     versions = {}
     for name in names:
         try:

@@ -23,7 +23,14 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 from tqdm import tqdm
 
-from classifier.backends.ngram import CONFIG_FILE, WEIGHTS_FILE, Featurizer, NgramBackend, NgramConfig, NgramWeights
+from classifier.backends.ngram import (
+    CONFIG_FILE,
+    WEIGHTS_FILE,
+    Featurizer,
+    NgramBackend,
+    NgramConfig,
+    NgramWeights,
+)
 from classifier.io.atomic import atomic_path, atomic_write_text
 from classifier.model_dir import CARD_NAME, LABELS, Manifest, hash_files, write_manifest
 from classifier.text import Doc, analyze
@@ -56,18 +63,33 @@ def _log(message: str, quiet: bool) -> None:
 
 
 def analyze_rows(texts: list[str], vi_segmenter: str, quiet: bool = False) -> list[Doc]:
-    return [analyze(t, None, vi_segmenter) for t in tqdm(texts, desc="analyze", disable=quiet, file=sys.stderr, mininterval=1.0)]
+    return [
+        analyze(t, None, vi_segmenter)
+        for t in tqdm(texts, desc="analyze", disable=quiet, file=sys.stderr, mininterval=1.0)
+    ]
 
 
-def _fit_binary(x: sp.csr_matrix, y: np.ndarray, c: float, config: NgramTrainingConfig) -> LogisticRegression:
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=config.max_iter, solver="liblinear", random_state=config.seed)
+def _fit_binary(
+    x: sp.csr_matrix, y: np.ndarray, c: float, config: NgramTrainingConfig
+) -> LogisticRegression:
+    model = LogisticRegression(
+        C=c,
+        class_weight="balanced",
+        max_iter=config.max_iter,
+        solver="liblinear",
+        random_state=config.seed,
+    )
     return model.fit(x, y)
 
 
-def _platt(x: sp.csr_matrix, y: np.ndarray, c: float, config: NgramTrainingConfig) -> tuple[float, float]:
+def _platt(
+    x: sp.csr_matrix, y: np.ndarray, c: float, config: NgramTrainingConfig
+) -> tuple[float, float]:
     """Platt scaling fitted on out-of-fold margins, so calibration is not fooled by training fit."""
     margins = np.zeros(len(y))
-    folds = StratifiedKFold(n_splits=config.calibration_folds, shuffle=True, random_state=config.seed)
+    folds = StratifiedKFold(
+        n_splits=config.calibration_folds, shuffle=True, random_state=config.seed
+    )
     for train_index, held_index in folds.split(np.zeros(len(y)), y):
         model = _fit_binary(x[train_index], y[train_index], c, config)
         margins[held_index] = model.decision_function(x[held_index])
@@ -82,33 +104,61 @@ class TrainResult:
     chosen_c: float
 
 
-def train_ngram(data: LabeledData, out_dir: str | Path, config: NgramTrainingConfig | None = None, *, quiet: bool = False) -> TrainResult:
+def train_ngram(
+    data: LabeledData,
+    out_dir: str | Path,
+    config: NgramTrainingConfig | None = None,
+    *,
+    quiet: bool = False,
+) -> TrainResult:
     config = config or NgramTrainingConfig()
     out = Path(out_dir)
-    train_rows, val_rows, test_rows = data.split("train"), data.split("validation"), data.split("test")
+    train_rows, val_rows, test_rows = (
+        data.split("train"),
+        data.split("validation"),
+        data.split("test"),
+    )
     if len({r.label for r in train_rows}) < 2:
-        raise ValueError("the training split needs both labels; check the data's labels and split column")
-    _log(f"train {len(train_rows)}, validation {len(val_rows)}, test {len(test_rows)} comments", quiet)
+        raise ValueError(
+            "the training split needs both labels; check the data's labels and split column"
+        )
+    _log(
+        f"train {len(train_rows)}, validation {len(val_rows)}, test {len(test_rows)} comments",
+        quiet,
+    )
     seg = config.featurizer.vi_segmenter
-    docs = {name: analyze_rows([r.text for r in rows], seg, quiet) for name, rows in
-            (("train", train_rows), ("validation", val_rows), ("test", test_rows))}
+    docs = {
+        name: analyze_rows([r.text for r in rows], seg, quiet)
+        for name, rows in (("train", train_rows), ("validation", val_rows), ("test", test_rows))
+    }
     featurizer = Featurizer(config.featurizer).fit_idf(docs["train"])
     matrices = {name: featurizer.transform(d)[0] if d else None for name, d in docs.items()}
-    y = {name: np.array([r.label == "substantive" for r in rows], dtype=int) for name, rows in
-         (("train", train_rows), ("validation", val_rows), ("test", test_rows))}
+    y = {
+        name: np.array([r.label == "substantive" for r in rows], dtype=int)
+        for name, rows in (("train", train_rows), ("validation", val_rows), ("test", test_rows))
+    }
     x_train = matrices["train"]
     assert x_train is not None
     chosen_c, best = config.c_grid[0], -1.0
     if matrices["validation"] is not None and len(set(y["validation"])) > 1:
         for c in tqdm(config.c_grid, desc="tune C on validation", disable=quiet, file=sys.stderr):
-            score = f1_score(y["validation"], _fit_binary(x_train, y["train"], c, config).predict(matrices["validation"]), average="macro")
+            score = f1_score(
+                y["validation"],
+                _fit_binary(x_train, y["train"], c, config).predict(matrices["validation"]),
+                average="macro",
+            )
             _log(f"  C={c:g}: validation macro-F1 {score:.4f}", quiet)
             if score > best + 1e-9:
                 chosen_c, best = c, score
     _log(f"chosen C={chosen_c:g}; fitting final model and calibration", quiet)
     final = _fit_binary(x_train, y["train"], chosen_c, config)
     platt_a, platt_b = _platt(x_train, y["train"], chosen_c, config)
-    weights = NgramWeights(coef=final.coef_[0].astype(np.float32), intercept=float(final.intercept_[0]), platt_a=platt_a, platt_b=platt_b)
+    weights = NgramWeights(
+        coef=final.coef_[0].astype(np.float32),
+        intercept=float(final.intercept_[0]),
+        platt_a=platt_a,
+        platt_b=platt_b,
+    )
     categories = _fit_category_head(x_train, train_rows, featurizer.config, config, weights)
     backend = NgramBackend(featurizer, weights)
     baseline = LengthBaseline.fit(train_rows)
@@ -127,7 +177,13 @@ def train_ngram(data: LabeledData, out_dir: str | Path, config: NgramTrainingCon
     return TrainResult(out, metrics, chosen_c)
 
 
-def _fit_category_head(x: sp.csr_matrix, rows: list[Any], fconfig: NgramConfig, config: NgramTrainingConfig, weights: NgramWeights) -> tuple[str, ...]:
+def _fit_category_head(
+    x: sp.csr_matrix,
+    rows: list[Any],
+    fconfig: NgramConfig,
+    config: NgramTrainingConfig,
+    weights: NgramWeights,
+) -> tuple[str, ...]:
     labeled = [i for i, r in enumerate(rows) if r.category]
     if len(labeled) < 20:
         return ()
@@ -136,9 +192,13 @@ def _fit_category_head(x: sp.csr_matrix, rows: list[Any], fconfig: NgramConfig, 
     dense_start = fconfig.char_features + fconfig.word_features
     sub = x[labeled]
     seen_words = np.unique(sub[:, word_start:dense_start].indices) + word_start
-    columns = np.concatenate([seen_words, np.arange(dense_start, fconfig.n_columns)]).astype(np.int64)
+    columns = np.concatenate([seen_words, np.arange(dense_start, fconfig.n_columns)]).astype(
+        np.int64
+    )
     target = np.array([names.index(rows[i].category) for i in labeled])
-    head = LogisticRegression(C=config.category_c, max_iter=config.max_iter, random_state=config.seed).fit(sub[:, columns], target)
+    head = LogisticRegression(
+        C=config.category_c, max_iter=config.max_iter, random_state=config.seed
+    ).fit(sub[:, columns], target)
     weights.category_names = names
     weights.category_columns = columns
     weights.category_coef = head.coef_.astype(np.float32)
@@ -146,17 +206,28 @@ def _fit_category_head(x: sp.csr_matrix, rows: list[Any], fconfig: NgramConfig, 
     return names
 
 
-def _write_model_dir(out: Path, backend: NgramBackend, config: NgramTrainingConfig, chosen_c: float, categories: tuple[str, ...],
-                     metrics: dict[str, Any], summary: dict[str, Any]) -> None:
+def _write_model_dir(
+    out: Path,
+    backend: NgramBackend,
+    config: NgramTrainingConfig,
+    chosen_c: float,
+    categories: tuple[str, ...],
+    metrics: dict[str, Any],
+    summary: dict[str, Any],
+) -> None:
     from safetensors.numpy import save_file
 
     out.mkdir(parents=True, exist_ok=True)
     with atomic_path(out / WEIGHTS_FILE) as tmp:
         save_file(backend.tensors(), str(tmp), metadata={"format": "genuine-ngram-v1"})
     atomic_write_text(out / CONFIG_FILE, backend.featurizer.config.to_json())
-    settings = {"seed": config.seed, "C (chosen on validation)": chosen_c, "C grid": list(config.c_grid),
-                "calibration": f"Platt scaling on {config.calibration_folds}-fold out-of-fold margins",
-                **{k: v for k, v in asdict(config.featurizer).items() if k != "feature_names"}}
+    settings = {
+        "seed": config.seed,
+        "C (chosen on validation)": chosen_c,
+        "C grid": list(config.c_grid),
+        "calibration": f"Platt scaling on {config.calibration_folds}-fold out-of-fold margins",
+        **{k: v for k, v in asdict(config.featurizer).items() if k != "feature_names"},
+    }
     versions = library_versions()
     card = render_card(
         title="genuine n-gram (default)",
@@ -182,7 +253,10 @@ def _write_model_dir(out: Path, backend: NgramBackend, config: NgramTrainingConf
         training_data={"sha256": summary["sha256"], "rows": summary["counts"]},
         metrics={name: _headline(block) for name, block in metrics.items()},
         library_versions=versions,
-        extra={"categories": list(categories), "training_config": json.loads(json.dumps(asdict(config), default=list))},
+        extra={
+            "categories": list(categories),
+            "training_config": json.loads(json.dumps(asdict(config), default=list)),
+        },
     )
     write_manifest(out, manifest)
 
@@ -191,7 +265,9 @@ def _headline(report: dict[str, Any]) -> dict[str, Any]:
     """The numbers worth keeping in the manifest (the card has the rest)."""
     return {
         "macro_f1": report["overall"].get("macro_f1"),
-        "per_language_macro_f1": {k: v["model"].get("macro_f1") for k, v in report["per_language"].items()},
+        "per_language_macro_f1": {
+            k: v["model"].get("macro_f1") for k, v in report["per_language"].items()
+        },
         "length_baseline_macro_f1": report["overall_length_baseline"].get("macro_f1"),
         "length_matched_macro_f1": report["length_matched"]["all"]["model"].get("macro_f1"),
         "ece": report["calibration"]["ece"],

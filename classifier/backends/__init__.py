@@ -46,7 +46,9 @@ class Backend(Protocol):
 def load_backend(model_dir: ModelDir) -> Any:
     name = model_dir.manifest.backend
     if name not in _REGISTRY:
-        raise ModelLoadError(f"{model_dir.path}: backend '{name}' is not known; known: {sorted(_REGISTRY)}")
+        raise ModelLoadError(
+            f"{model_dir.path}: backend '{name}' is not known; known: {sorted(_REGISTRY)}"
+        )
     module_name, class_name = _REGISTRY[name].split(":")
     try:
         module = importlib.import_module(module_name)

@@ -13,6 +13,7 @@ settings in ``ngram_config.json``. Nothing is pickled.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from dataclasses import asdict, dataclass, field
@@ -58,7 +59,9 @@ class NgramConfig:
             if value < 2**10 or value & (value - 1):
                 raise ValueError(f"{name} must be a power of two >= 1024, got {value}")
         if self.vi_segmenter not in ("syllable", "underthesea"):
-            raise ValueError(f"vi_segmenter must be 'syllable' or 'underthesea', got {self.vi_segmenter!r}")
+            raise ValueError(
+                f"vi_segmenter must be 'syllable' or 'underthesea', got {self.vi_segmenter!r}"
+            )
         if self.dense_scale <= 0:
             raise ValueError(f"dense_scale must be positive, got {self.dense_scale}")
 
@@ -85,7 +88,12 @@ def _identity(text: str) -> str:
 class Featurizer:
     """Docs -> sparse feature matrix. ``idf`` is learned by :meth:`fit_idf` (training only)."""
 
-    def __init__(self, config: NgramConfig, idf_char: np.ndarray | None = None, idf_word: np.ndarray | None = None):
+    def __init__(
+        self,
+        config: NgramConfig,
+        idf_char: np.ndarray | None = None,
+        idf_word: np.ndarray | None = None,
+    ):
         self.config = config
         self.char_hasher = HashingVectorizer(
             analyzer="char_wb",
@@ -157,7 +165,10 @@ class Featurizer:
 
     def word_column(self, ngram: str) -> int:
         """Column of a word n-gram in the full matrix (same hash as HashingVectorizer)."""
-        return self.config.char_features + abs(murmurhash3_32(ngram, seed=0)) % self.config.word_features
+        return (
+            self.config.char_features
+            + abs(murmurhash3_32(ngram, seed=0)) % self.config.word_features
+        )
 
 
 def _sigmoid(values: np.ndarray) -> np.ndarray:
@@ -184,18 +195,26 @@ class NgramWeights:
             "coef_value": self.coef[nonzero].astype(np.float32),
             "scalars": np.array([self.intercept, self.platt_a, self.platt_b], dtype=np.float64),
         }
-        if self.category_coef is not None and self.category_columns is not None and self.category_intercept is not None:
+        if (
+            self.category_coef is not None
+            and self.category_columns is not None
+            and self.category_intercept is not None
+        ):
             tensors["category_columns"] = self.category_columns.astype(np.int64)
             tensors["category_coef"] = self.category_coef.astype(np.float32)
             tensors["category_intercept"] = self.category_intercept.astype(np.float64)
         return tensors
 
     @classmethod
-    def from_tensors(cls, tensors: dict[str, np.ndarray], n_columns: int, category_names: tuple[str, ...]) -> NgramWeights:
+    def from_tensors(
+        cls, tensors: dict[str, np.ndarray], n_columns: int, category_names: tuple[str, ...]
+    ) -> NgramWeights:
         coef = np.zeros(n_columns, dtype=np.float32)
         index = tensors["coef_index"]
         if index.size and (index.min() < 0 or index.max() >= n_columns):
-            raise ModelLoadError("weights.safetensors has coefficient indices outside the configured feature space")
+            raise ModelLoadError(
+                "weights.safetensors has coefficient indices outside the configured feature space"
+            )
         coef[index] = tensors["coef_value"]
         intercept, platt_a, platt_b = (float(x) for x in tensors["scalars"])
         return cls(
@@ -228,21 +247,29 @@ class NgramBackend:
             config = NgramConfig.from_json(model_dir.file(CONFIG_FILE).read_text(encoding="utf-8"))
             tensors = load_file(str(model_dir.file(WEIGHTS_FILE)))
         except (ValueError, KeyError, TypeError, OSError) as exc:
-            raise ModelLoadError(f"{model_dir.path}: cannot read the n-gram model ({exc}); retrain it with 'genuine train'") from None
+            raise ModelLoadError(
+                f"{model_dir.path}: cannot read the n-gram model ({exc}); retrain it with 'genuine train'"
+            ) from None
         if config.feature_names != FEATURE_NAMES:
             raise ModelLoadError(
                 f"{model_dir.path}: the model was trained with features {list(config.feature_names)}, "
                 f"this genuine computes {list(FEATURE_NAMES)}; retrain the model with this version"
             )
         try:
-            idf_char = np.full(config.char_features, float(tensors["idf_default"][0]), dtype=np.float32)
-            idf_word = np.full(config.word_features, float(tensors["idf_default"][0]), dtype=np.float32)
+            idf_char = np.full(
+                config.char_features, float(tensors["idf_default"][0]), dtype=np.float32
+            )
+            idf_word = np.full(
+                config.word_features, float(tensors["idf_default"][0]), dtype=np.float32
+            )
             idf_char[tensors["idf_char_index"]] = tensors["idf_char_value"]
             idf_word[tensors["idf_word_index"]] = tensors["idf_word_value"]
             categories = tuple(model_dir.manifest.extra.get("categories", ()))
             weights = NgramWeights.from_tensors(tensors, config.n_columns, categories)
         except (KeyError, IndexError) as exc:
-            raise ModelLoadError(f"{model_dir.path}: weights.safetensors lacks tensor {exc}; retrain the model") from None
+            raise ModelLoadError(
+                f"{model_dir.path}: weights.safetensors lacks tensor {exc}; retrain the model"
+            ) from None
         return cls(Featurizer(config, idf_char, idf_word), weights)
 
     def tensors(self) -> dict[str, np.ndarray]:
@@ -278,12 +305,21 @@ class NgramBackend:
 
     def _categories(self, matrix: sp.csr_matrix) -> list[str] | None:
         w = self.weights
-        if w.category_coef is None or w.category_columns is None or w.category_intercept is None or not w.category_names:
+        if (
+            w.category_coef is None
+            or w.category_columns is None
+            or w.category_intercept is None
+            or not w.category_names
+        ):
             return None
-        logits = np.asarray(matrix[:, w.category_columns] @ w.category_coef.T) + w.category_intercept
+        logits = (
+            np.asarray(matrix[:, w.category_columns] @ w.category_coef.T) + w.category_intercept
+        )
         return [w.category_names[i] for i in np.argmax(logits, axis=1)]
 
-    def _strongest_word_columns(self, matrix: sp.csr_matrix, substantive: np.ndarray) -> list[int | None]:
+    def _strongest_word_columns(
+        self, matrix: sp.csr_matrix, substantive: np.ndarray
+    ) -> list[int | None]:
         """Per row, the word n-gram column pushing hardest towards the predicted label (or None)."""
         start = self.featurizer.config.char_features
         words = matrix[:, start : start + self.featurizer.config.word_features].tocsr()
@@ -325,7 +361,7 @@ def expected_calibration_error(scores: np.ndarray, truth: np.ndarray, bins: int 
     """ECE with equal-width bins (used in evaluation)."""
     edges = np.linspace(0.0, 1.0, bins + 1)
     total = 0.0
-    for low, high in zip(edges[:-1], edges[1:], strict=True):
+    for low, high in itertools.pairwise(edges):
         mask = (scores >= low) & (scores < high if high < 1.0 else scores <= high)
         if mask.any():
             total += mask.mean() * abs(float(scores[mask].mean()) - float(truth[mask].mean()))

@@ -20,14 +20,19 @@ def report_problems(problems: Iterable[RowProblem], command: str, quiet: bool = 
         for problem in problems[:MAX_PROBLEMS_SHOWN]:
             print(f"genuine {command}: skipped {problem}", file=sys.stderr)
         if len(problems) > MAX_PROBLEMS_SHOWN:
-            print(f"genuine {command}: ... and {len(problems) - MAX_PROBLEMS_SHOWN} more bad rows", file=sys.stderr)
+            print(
+                f"genuine {command}: ... and {len(problems) - MAX_PROBLEMS_SHOWN} more bad rows",
+                file=sys.stderr,
+            )
     return len(problems)
 
 
 def print_table(headers: list[str], rows: list[list[Any]], stream: Any = None) -> None:
     stream = stream or sys.stderr
     cells = [[str(c) for c in row] for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)
+    ]
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)), file=stream)
     for row in cells:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)), file=stream)
@@ -40,5 +45,10 @@ def write_json(path: str | Path, data: Any) -> None:
 
 
 def add_model_argument(parser: Any) -> None:
-    parser.add_argument("--model", "-m", metavar="DIR", default=None,
-                        help="model directory (default: $GENUINE_MODEL, else the shipped models/default)")
+    parser.add_argument(
+        "--model",
+        "-m",
+        metavar="DIR",
+        default=None,
+        help="model directory (default: $GENUINE_MODEL, else the shipped models/default)",
+    )

@@ -13,17 +13,29 @@ from classifier.cli.data_cmd import _add_mapping_arguments, mapping_from_args
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "evaluate", help="evaluate a model on labeled data (per language, calibration, length-matched slice)",
+        "evaluate",
+        help="evaluate a model on labeled data (per language, calibration, length-matched slice)",
         description="Evaluate a model on labeled comments: per-language precision, recall, macro-F1 and MCC, "
         "per-category recall, confusion matrix, calibration (ECE, reliability table), and a length-matched "
         "slice, each beside a length-only baseline trained on the baseline data (default: the shipped "
         "corpus's train split). Prints Markdown; --output-dir also writes evaluation.json and evaluation.md.",
     )
-    parser.add_argument("paths", nargs="*", metavar="DATA", help="labeled data (default: the shipped corpus's test split)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="DATA",
+        help="labeled data (default: the shipped corpus's test split)",
+    )
     add_model_argument(parser)
-    parser.add_argument("--split", choices=("train", "validation", "test", "all"), default=None,
-                        help="evaluate only this split (default: test for the shipped corpus, all for given files)")
-    parser.add_argument("--output-dir", "-o", default=None, help="write evaluation.json and evaluation.md here")
+    parser.add_argument(
+        "--split",
+        choices=("train", "validation", "test", "all"),
+        default=None,
+        help="evaluate only this split (default: test for the shipped corpus, all for given files)",
+    )
+    parser.add_argument(
+        "--output-dir", "-o", default=None, help="write evaluation.json and evaluation.md here"
+    )
     parser.add_argument("--threshold", type=float, default=None)
     _add_mapping_arguments(parser)
     parser.set_defaults(func=run)
@@ -38,7 +50,12 @@ def run(args: argparse.Namespace) -> int:
     from training.evaluate import LengthBaseline, evaluate, render_markdown
 
     predictor = load(args.model, threshold=args.threshold)
-    data = load_labeled(args.paths or corpus_paths(), mapping_from_args(args), format=args.format, encoding=args.encoding)
+    data = load_labeled(
+        args.paths or corpus_paths(),
+        mapping_from_args(args),
+        format=args.format,
+        encoding=args.encoding,
+    )
     report_problems(data.problems, "evaluate")
     split = args.split or ("all" if args.paths else "test")
     rows = data.rows if split == "all" else data.split(split)
@@ -48,9 +65,18 @@ def run(args: argparse.Namespace) -> int:
     baseline = LengthBaseline.fit(corpus.split("train"))
     predictions = predictor.predict([r.text for r in rows], explain=False)
     scores = np.array([p.score for p in predictions])
-    report = evaluate(rows, scores, [p.lang for p in predictions], baseline, threshold=predictor.threshold,
-                      thresholds_by_lang=predictor.thresholds_by_lang)
-    markdown = render_markdown(report, f"{predictor.model_dir.path.name} on {', '.join(Path(p).name for p in (args.paths or ['corpus']))} ({split})")
+    report = evaluate(
+        rows,
+        scores,
+        [p.lang for p in predictions],
+        baseline,
+        threshold=predictor.threshold,
+        thresholds_by_lang=predictor.thresholds_by_lang,
+    )
+    markdown = render_markdown(
+        report,
+        f"{predictor.model_dir.path.name} on {', '.join(Path(p).name for p in (args.paths or ['corpus']))} ({split})",
+    )
     sys.stdout.write(markdown)
     if args.output_dir:
         from classifier.io.atomic import atomic_write_text

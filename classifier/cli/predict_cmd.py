@@ -31,15 +31,47 @@ def register(subparsers: Any) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="input file(s), or '-' for stdin")
-    parser.add_argument("-o", "--output", default="-", help="output file (.csv, .jsonl, .json, .parquet); default: JSONL on stdout")
-    parser.add_argument("--text-column", default="text", help="column holding the comment text (default: text)")
-    parser.add_argument("--lang-column", default=None, help="optional column with a known language (vi/zh/en) per row")
-    parser.add_argument("--format", choices=("csv", "jsonl", "json", "parquet"), default=None, help="input format when the suffix does not tell (stdin defaults to jsonl)")
-    parser.add_argument("--from", dest="from_format", default=None, metavar="FORMAT",
-                        help="read a platform export instead of a table: youtube, tiktok, instagram, facebook, mediacrawler or auto")
-    parser.add_argument("--encoding", default=None, help="input text encoding (default utf-8, BOM accepted), e.g. gbk, cp1258")
-    parser.add_argument("--threshold", type=float, default=None, help="score at or above which a comment is substantive (default: the model's)")
+    parser.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="input file(s), or '-' for stdin"
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        default="-",
+        help="output file (.csv, .jsonl, .json, .parquet); default: JSONL on stdout",
+    )
+    parser.add_argument(
+        "--text-column", default="text", help="column holding the comment text (default: text)"
+    )
+    parser.add_argument(
+        "--lang-column",
+        default=None,
+        help="optional column with a known language (vi/zh/en) per row",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("csv", "jsonl", "json", "parquet"),
+        default=None,
+        help="input format when the suffix does not tell (stdin defaults to jsonl)",
+    )
+    parser.add_argument(
+        "--from",
+        dest="from_format",
+        default=None,
+        metavar="FORMAT",
+        help="read a platform export instead of a table: youtube, tiktok, instagram, facebook, mediacrawler or auto",
+    )
+    parser.add_argument(
+        "--encoding",
+        default=None,
+        help="input text encoding (default utf-8, BOM accepted), e.g. gbk, cp1258",
+    )
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="score at or above which a comment is substantive (default: the model's)",
+    )
     parser.add_argument("--no-reasons", action="store_true", help="skip reasons (faster)")
     add_model_argument(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
@@ -54,8 +86,15 @@ def _load_rows(args: argparse.Namespace) -> tuple[list[int], list[dict[str, Any]
         from classifier.io.platforms import read_export
 
         export = read_export(args.from_format, args.inputs)
-        records = export.comments.to_dict("records")
-        return list(range(1, len(records) + 1)), records, list(export.problems), f"{export.format} export"
+        exported = [
+            {str(k): v for k, v in row.items()} for row in export.comments.to_dict("records")
+        ]
+        return (
+            list(range(1, len(exported) + 1)),
+            exported,
+            list(export.problems),
+            f"{export.format} export",
+        )
     lines: list[int] = []
     records: list[dict[str, Any]] = []
     problems: list[Any] = []
@@ -83,10 +122,14 @@ def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     results = []
-    with tqdm(total=len(texts), desc="predict", unit="comments", disable=quiet, file=sys.stderr) as bar:
+    with tqdm(
+        total=len(texts), desc="predict", unit="comments", disable=quiet, file=sys.stderr
+    ) as bar:
         for start in range(0, len(texts), CHUNK_SIZE):
             chunk_langs = langs[start : start + CHUNK_SIZE] if langs else None
-            results += predictor.predict(texts[start : start + CHUNK_SIZE], langs=chunk_langs, explain=not args.no_reasons)
+            results += predictor.predict(
+                texts[start : start + CHUNK_SIZE], langs=chunk_langs, explain=not args.no_reasons
+            )
             bar.update(min(CHUNK_SIZE, len(texts) - start))
     for line, result in zip(lines, results, strict=True):
         if result.error:
@@ -125,7 +168,15 @@ def _summary(results: list[Any], problems: list[Any]) -> None:
     for lang in sorted(by_lang):
         counts = by_lang[lang]
         total = sum(counts.values())
-        table.append([lang, total, counts["substantive"], counts["generic"], f"{counts['substantive'] / total:.0%}"])
+        table.append(
+            [
+                lang,
+                total,
+                counts["substantive"],
+                counts["generic"],
+                f"{counts['substantive'] / total:.0%}",
+            ]
+        )
     total = sum(sum(c.values()) for c in by_lang.values())
     subst = sum(c["substantive"] for c in by_lang.values())
     table.append(["all", total, subst, total - subst, f"{subst / total:.0%}" if total else "-"])

@@ -35,7 +35,10 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
 
 @contextlib.contextmanager
 def atomic_open(
-    target: str | os.PathLike[str], mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None
+    target: str | os.PathLike[str],
+    mode: str = "w",
+    encoding: str | None = "utf-8",
+    newline: str | None = None,
 ) -> Iterator[IO]:
     """Open ``target`` for writing through a temporary file that replaces it on success."""
     if "b" in mode:

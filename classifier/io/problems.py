@@ -25,7 +25,12 @@ class RowProblem:
         return f"{where}: {self.problem}"
 
     def to_dict(self) -> dict[str, object]:
-        return {"source": self.source, "line": self.line, "field": self.field, "problem": self.problem}
+        return {
+            "source": self.source,
+            "line": self.line,
+            "field": self.field,
+            "problem": self.problem,
+        }
 
 
 class InputError(ValueError):

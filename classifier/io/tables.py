@@ -34,8 +34,15 @@ def detect_format(path: str | Path, declared: str | None = None) -> str:
         return declared
     suffixes = [s.lower() for s in Path(str(path)).suffixes if s.lower() not in (".gz",)]
     suffix = suffixes[-1] if suffixes else ""
-    mapping = {".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
-               ".parquet": "parquet", ".pq": "parquet"}
+    mapping = {
+        ".csv": "csv",
+        ".tsv": "csv",
+        ".jsonl": "jsonl",
+        ".ndjson": "jsonl",
+        ".json": "json",
+        ".parquet": "parquet",
+        ".pq": "parquet",
+    }
     if suffix in mapping:
         return mapping[suffix]
     raise InputError(
@@ -73,10 +80,14 @@ def _iter_jsonl(handle: TextIO, source: str, encoding: str) -> Iterator[RowOrPro
         try:
             value = json.loads(stripped)
         except json.JSONDecodeError as exc:
-            yield RowProblem(source, line_no, None, f"broken JSON ({exc.msg} at column {exc.colno})")
+            yield RowProblem(
+                source, line_no, None, f"broken JSON ({exc.msg} at column {exc.colno})"
+            )
             continue
         if not isinstance(value, dict):
-            yield RowProblem(source, line_no, None, f"expected a JSON object, found {type(value).__name__}")
+            yield RowProblem(
+                source, line_no, None, f"expected a JSON object, found {type(value).__name__}"
+            )
             continue
         yield line_no, value
 
@@ -89,7 +100,9 @@ def _iter_json(handle: TextIO, source: str, encoding: str) -> Iterator[RowOrProb
     try:
         value = json.loads(text) if text.strip() else []
     except json.JSONDecodeError as exc:
-        raise InputError(f"{source} line {exc.lineno}: broken JSON ({exc.msg}); a .json file must hold one array of objects, use .jsonl for one object per line") from None
+        raise InputError(
+            f"{source} line {exc.lineno}: broken JSON ({exc.msg}); a .json file must hold one array of objects, use .jsonl for one object per line"
+        ) from None
     if isinstance(value, dict):
         for key in ("items", "data", "records", "comments"):
             if isinstance(value.get(key), list):
@@ -98,12 +111,16 @@ def _iter_json(handle: TextIO, source: str, encoding: str) -> Iterator[RowOrProb
         else:
             value = [value]
     if not isinstance(value, list):
-        raise InputError(f"{source}: expected a JSON array of objects, found {type(value).__name__}")
+        raise InputError(
+            f"{source}: expected a JSON array of objects, found {type(value).__name__}"
+        )
     for index, item in enumerate(value, start=1):
         if isinstance(item, dict):
             yield index, item
         else:
-            yield RowProblem(source, index, None, f"expected a JSON object, found {type(item).__name__}")
+            yield RowProblem(
+                source, index, None, f"expected a JSON object, found {type(item).__name__}"
+            )
 
 
 def _iter_csv(handle: TextIO, source: str, encoding: str, delimiter: str) -> Iterator[RowOrProblem]:
@@ -128,7 +145,12 @@ def _iter_csv(handle: TextIO, source: str, encoding: str, delimiter: str) -> Ite
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            yield RowProblem(source, line_no, None, f"expected {len(header)} columns as in the header, found {len(row)}")
+            yield RowProblem(
+                source,
+                line_no,
+                None,
+                f"expected {len(header)} columns as in the header, found {len(row)}",
+            )
             continue
         yield line_no, dict(zip(header, row, strict=True))
 
@@ -140,7 +162,9 @@ def _iter_parquet(path: Path, source: str) -> Iterator[RowOrProblem]:
     try:
         parquet = pq.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"{source}: not a readable Parquet file ({exc}); the file may be truncated or not Parquet") from None
+        raise InputError(
+            f"{source}: not a readable Parquet file ({exc}); the file may be truncated or not Parquet"
+        ) from None
     line_no = 0
     try:
         for batch in parquet.iter_batches(batch_size=8192):
@@ -158,7 +182,9 @@ def _open_text(path: str | Path, encoding: str | None) -> tuple[TextIO, str]:
     try:
         return open(path, encoding=chosen, newline=""), chosen
     except LookupError:
-        raise InputError(f"unknown encoding '{encoding}'; use a Python codec name such as utf-8, gbk, cp1258 or latin-1") from None
+        raise InputError(
+            f"unknown encoding '{encoding}'; use a Python codec name such as utf-8, gbk, cp1258 or latin-1"
+        ) from None
 
 
 def iter_rows(
@@ -196,7 +222,9 @@ def iter_records(records: Iterable[Record], source: str = "<records>") -> Iterat
         if isinstance(record, dict):
             yield index, record
         else:
-            yield RowProblem(source, index, None, f"expected a mapping, found {type(record).__name__}")
+            yield RowProblem(
+                source, index, None, f"expected a mapping, found {type(record).__name__}"
+            )
 
 
 @dataclass
@@ -216,7 +244,9 @@ class Table:
         return list(seen)
 
 
-def read_table(path: str | Path, *, format: str | None = None, encoding: str | None = None) -> Table:
+def read_table(
+    path: str | Path, *, format: str | None = None, encoding: str | None = None
+) -> Table:
     """Read a whole table file; bad rows go to ``problems``."""
     table = Table(source="<stdin>" if str(path) == "-" else str(path))
     for item in iter_rows(path, format=format, encoding=encoding):

@@ -44,6 +44,11 @@ def write_rows(rows: list[dict[str, Any]], path: Path, format: str | None = None
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        table = pa.Table.from_pylist([{k: _cell(row.get(k)) if k == "reasons" else row.get(k) for k in columns} for row in rows])
+        table = pa.Table.from_pylist(
+            [
+                {k: _cell(row.get(k)) if k == "reasons" else row.get(k) for k in columns}
+                for row in rows
+            ]
+        )
         with atomic_path(path) as tmp:
             pq.write_table(table, tmp)

@@ -15,8 +15,17 @@ from dataclasses import dataclass, field
 
 # Placeholder tokens. Their names appear in reasons ("contact handle (zalo)").
 PLACEHOLDERS = (
-    "url", "email", "phone", "zalo", "wechat", "qq", "telegram", "whatsapp", "line",
-    "mention", "hashtag",
+    "url",
+    "email",
+    "phone",
+    "zalo",
+    "wechat",
+    "qq",
+    "telegram",
+    "whatsapp",
+    "line",
+    "mention",
+    "hashtag",
 )
 CONTACT_PLACEHOLDERS = ("phone", "zalo", "wechat", "qq", "telegram", "whatsapp", "line", "email")
 
@@ -31,7 +40,9 @@ _TONES = "\u0300\u0301\u0303\u0309\u0323"
 _OLD_TONE_OA = re.compile(rf"([oO])([{_TONES}])([aAeE])(?![^\W\d_]|[\u0300-\u036f])")
 _OLD_TONE_UY = re.compile(rf"([uU])([{_TONES}])([yY])(?![^\W\d_]|[\u0300-\u036f])")
 
-_OLD_TONE_HINT = re.compile(r"[òóỏõọùúủũụ][aey]|[ÒÓỎÕỌÙÚỦŨỤ][AEYaey]|[ouOU][\u0300\u0301\u0303\u0309\u0323]")
+_OLD_TONE_HINT = re.compile(
+    r"[òóỏõọùúủũụ][aey]|[ÒÓỎÕỌÙÚỦŨỤ][AEYaey]|[ouOU][\u0300\u0301\u0303\u0309\u0323]"
+)
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad\u034f\u180e]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -47,17 +58,42 @@ _EMAIL = re.compile(r"\b[\w.+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+\b", re.IGNORECAS
 # Handles: a keyword (with the disguised spellings spammers use) and an optional id after it.
 _HANDLE_ID = r"(?:\s*[:：=]?\s*[a-z0-9][a-z0-9_\-.]{3,}(?![a-z0-9_\-.]))?"
 _HANDLES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("zalo", re.compile(r"(?<![a-z])(?:zalo|za\s?lo|zal0|z@lo|zl)(?![a-z])" + _HANDLE_ID, re.IGNORECASE)),
-    ("wechat", re.compile(
-        r"(?:wechat|weixin|微信|薇信|威信|徽信|维信|v信|v芯|vx|wx|➕v|\+v|加v|加微|加薇)(?![a-z])" + _HANDLE_ID, re.IGNORECASE)),
-    ("qq", re.compile(r"(?:(?<![a-z])qq|扣扣|企鹅|q群|\+q|加q|扣群)(?![a-z])" + _HANDLE_ID, re.IGNORECASE)),
-    ("telegram", re.compile(r"(?<![a-z])(?:telegram|tele|tg|t\.me/\S+)(?![a-z])" + _HANDLE_ID, re.IGNORECASE)),
-    ("whatsapp", re.compile(r"(?<![a-z])(?:whatsapp|whats\s?app|wa\.me/\S+)(?![a-z])" + _HANDLE_ID, re.IGNORECASE)),
+    (
+        "zalo",
+        re.compile(r"(?<![a-z])(?:zalo|za\s?lo|zal0|z@lo|zl)(?![a-z])" + _HANDLE_ID, re.IGNORECASE),
+    ),
+    (
+        "wechat",
+        re.compile(
+            r"(?:wechat|weixin|微信|薇信|威信|徽信|维信|v信|v芯|vx|wx|➕v|\+v|加v|加微|加薇)(?![a-z])"
+            + _HANDLE_ID,
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "qq",
+        re.compile(
+            r"(?:(?<![a-z])qq|扣扣|企鹅|q群|\+q|加q|扣群)(?![a-z])" + _HANDLE_ID, re.IGNORECASE
+        ),
+    ),
+    (
+        "telegram",
+        re.compile(
+            r"(?<![a-z])(?:telegram|tele|tg|t\.me/\S+)(?![a-z])" + _HANDLE_ID, re.IGNORECASE
+        ),
+    ),
+    (
+        "whatsapp",
+        re.compile(
+            r"(?<![a-z])(?:whatsapp|whats\s?app|wa\.me/\S+)(?![a-z])" + _HANDLE_ID, re.IGNORECASE
+        ),
+    ),
     ("line", re.compile(r"(?<![a-z])line\s?id" + _HANDLE_ID, re.IGNORECASE)),
 )
 _DIGIT = re.compile(r"\d")
 _HANDLE_HINT = re.compile(
-    r"za|z@|zl|we|wx|vx|v信|v芯|信|q|扣|企鹅|➕v|\+v|加v|加微|加薇|tele|tg|t\.me|whats|wa\.me|line", re.IGNORECASE
+    r"za|z@|zl|we|wx|vx|v信|v芯|信|q|扣|企鹅|➕v|\+v|加v|加微|加薇|tele|tg|t\.me|whats|wa\.me|line",
+    re.IGNORECASE,
 )
 # Phone-like: 9-13 digits with common separators, optional +country code.
 _PHONE = re.compile(r"(?<![\w.])\+?\d(?:[\s.\-]?\d){8,12}(?![\w])")

@@ -17,9 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-_EMOJI = (
-    "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\u2190-\u21ff\u3030\u303d\u3297\u3299\u2764"
-)
+_EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\u2190-\u21ff\u3030\u303d\u3297\u3299\u2764"
 EMOJI_CHAR = re.compile(f"[{_EMOJI}]")
 _TOKEN = re.compile(
     rf"_[a-z]+_|\d+(?:[.,:]\d+)*|[{_EMOJI}]|[\u3400-\u4dbf\u4e00-\u9fff]+|[^\W\d_]+(?:['’][^\W\d_]+)?|[^\w\s]",
@@ -79,7 +77,11 @@ def vietnamese_tokens(text: str, segmenter: str = "syllable") -> list[str]:
     """Syllable tokens, or underthesea words joined with '_' when ``segmenter='underthesea'``."""
     if segmenter == "underthesea":
         words = _get_underthesea()(text)
-        return [t.replace(" ", "_") for word in words for t in ([word] if " " in word else regex_tokens(word))]
+        return [
+            t.replace(" ", "_")
+            for word in words
+            for t in ([word] if " " in word else regex_tokens(word))
+        ]
     return regex_tokens(text)
 
 
