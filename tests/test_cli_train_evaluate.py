@@ -1,0 +1,71 @@
+import csv
+import hashlib
+import json
+import random
+
+import pytest
+
+from classifier.cli.main import main
+
+
+@pytest.fixture(scope="module")
+def small_labeled_csv(tmp_path_factory, corpus):
+    """A CSV in someone else's shape: CONTENT/CLASS columns with 1/0 labels."""
+    rows = list(corpus.rows)
+    random.Random(1).shuffle(rows)
+    path = tmp_path_factory.mktemp("data") / "labeled.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["CONTENT", "CLASS"])
+        for row in rows[:700]:
+            writer.writerow([row.text, 1 if row.label == "generic" else 0])
+        writer.writerow(["", 1])
+        writer.writerow(["bad label row", 7])
+    return path
+
+
+MAPPING = ["--text-column", "CONTENT", "--label-column", "CLASS", "--label-map", "1=generic,0=substantive"]
+
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_train_from_a_mapped_csv_is_deterministic_and_loads(small_labeled_csv, tmp_path, capsys):
+    first, second = tmp_path / "m1", tmp_path / "m2"
+    assert main(["train", str(small_labeled_csv), *MAPPING, "-o", str(first), "-q"]) == 0
+    err = capsys.readouterr().err
+    assert "field 'CONTENT': empty text" in err and "unknown label '7'" in err
+    assert main(["train", str(small_labeled_csv), *MAPPING, "-o", str(second), "-q"]) == 0
+    assert _sha(first / "weights.safetensors") == _sha(second / "weights.safetensors")
+    manifest = json.loads((first / "manifest.json").read_text())
+    assert manifest["training_data"]["rows"]["train"] > 400
+    import classifier
+
+    assert classifier.load(str(first)).predict("hay quá").label in ("generic", "substantive")
+
+
+def test_evaluate_prints_and_writes_reports(tiny_model_dir, small_labeled_csv, tmp_path, capsys):
+    out = tmp_path / "eval"
+    code = main(["evaluate", str(small_labeled_csv), *MAPPING, "--model", str(tiny_model_dir), "-o", str(out)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "length-only macro-F1" in printed and "ECE" in printed
+    report = json.loads((out / "evaluation.json").read_text())
+    assert set(report["per_language"]) == {"vi", "zh", "en"}
+    assert report["length_matched"]["all"]["model"]["n"] > 0
+    assert (out / "evaluation.md").read_text().startswith("###")
+
+
+def test_data_stats_reports_counts_and_bad_rows(small_labeled_csv, capsys):
+    code = main(["data", "stats", str(small_labeled_csv), *MAPPING])
+    out = capsys.readouterr().out
+    assert code == 1  # bad rows present
+    assert "substantive share" in out and "2 bad rows" in out
+
+
+def test_data_stats_on_the_shipped_corpus_is_clean(capsys):
+    assert main(["data", "stats"]) == 0
+    out = capsys.readouterr().out
+    for lang in ("vi", "zh", "en"):
+        assert f"\n{lang} " in out
