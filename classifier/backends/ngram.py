@@ -16,11 +16,13 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize as l2_normalize
 from sklearn.utils import murmurhash3_32
@@ -118,14 +120,31 @@ class Featurizer:
         )
         self.idf_char = idf_char
         self.idf_word = idf_word
+        self._char_analyzer = self.char_hasher.build_analyzer()
+        self._word_analyzer = self.word_hasher.build_analyzer()
+        self._char_dict_hasher = FeatureHasher(
+            config.char_features, input_type="dict", alternate_sign=False, dtype=np.float32
+        )
+        self._word_dict_hasher = FeatureHasher(
+            config.word_features, input_type="dict", alternate_sign=False, dtype=np.float32
+        )
 
     @staticmethod
     def word_text(doc: Doc) -> str:
         return " ".join(token.replace(" ", "_") for token in doc.tokens)
 
     def counts(self, docs: list[Doc]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        chars = self.char_hasher.transform([doc.text for doc in docs])
-        words = self.word_hasher.transform([self.word_text(doc) for doc in docs])
+        """Hashed n-gram counts, the same matrices HashingVectorizer.transform gives.
+
+        Counting n-grams with ``Counter`` (C code) and hashing the dicts skips the per-n-gram
+        Python generator inside HashingVectorizer, about a third of the featurization time.
+        """
+        char_ngrams = self._char_analyzer
+        word_ngrams = self._word_analyzer
+        chars = self._char_dict_hasher.transform(Counter(char_ngrams(doc.text)) for doc in docs)
+        words = self._word_dict_hasher.transform(
+            Counter(word_ngrams(self.word_text(doc))) for doc in docs
+        )
         return sp.csr_matrix(chars), sp.csr_matrix(words)
 
     def fit_idf(self, docs: list[Doc]) -> Featurizer:

@@ -247,7 +247,6 @@ class LanguageIdentifier:
 
     def __init__(self) -> None:
         self._langid: Any = None
-        self._open_langid: Any = None
         self._lock = threading.Lock()
 
     def _model(self) -> Any:
@@ -257,19 +256,20 @@ class LanguageIdentifier:
                     from py3langid.langid import MODEL_FILE
                     from py3langid.langid import LanguageIdentifier as _PyLangid
 
-                    self._open_langid = _PyLangid.from_model_file(MODEL_FILE, norm_probs=True)
-                    model = _PyLangid.from_model_file(MODEL_FILE, norm_probs=True)
-                    model.set_languages(["vi", "en"])
-                    self._langid = model
+                    self._langid = _PyLangid.from_model_file(MODEL_FILE, norm_probs=True)
         return self._langid
 
-    def _is_other_latin(self, words: list[str]) -> bool:
-        """A longer Latin-script comment that is confidently in some third language (es, fr, id...)."""
-        if len(words) < 4:
-            return False
-        self._model()
-        label, confidence = self._open_langid.classify(" ".join(words[:40]))
-        return label not in ("vi", "en") and confidence > 0.5
+    def _latin_language(self, words: list[str], lexicon_hits: int) -> str:
+        """vi, en or other for Latin text without Vietnamese letters, with one model call mostly."""
+        text = " ".join(words[:40])
+        model = self._model()
+        label, confidence = model.classify(text)
+        if label in ("vi", "en"):
+            return str(label)
+        # A longer comment confidently in a third language (es, fr, id...) is 'other'.
+        if len(words) >= 4 and lexicon_hits <= 1 and confidence > 0.5:
+            return OTHER
+        return next(lang for lang, _ in model.rank(text) if lang in ("vi", "en"))
 
     def detect(self, text: str) -> str:
         """Language of a normalized (lower-cased) comment: 'vi', 'zh', 'en' or 'other'."""
@@ -291,10 +291,7 @@ class LanguageIdentifier:
         en_hits = sum(w in _EN_COMMON for w in latin_words)
         if vi_hits != en_hits and (vi_hits >= 2 or en_hits >= 2 or len(latin_words) <= 2):
             return "vi" if vi_hits > en_hits else "en"
-        if vi_hits + en_hits <= 1 and self._is_other_latin(latin_words):
-            return OTHER
-        label, _confidence = self._model().classify(" ".join(latin_words[:40]))
-        return "vi" if label == "vi" else "en"
+        return self._latin_language(latin_words, vi_hits + en_hits)
 
 
 _DEFAULT = LanguageIdentifier()
