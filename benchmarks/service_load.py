@@ -51,6 +51,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--model", default=None)
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     args = parser.parse_args()
     port = free_port()
     command = [
@@ -64,6 +65,8 @@ def main() -> int:
         str(port),
         "--log-level",
         "warning",
+        "--workers",
+        str(args.workers),
     ]
     if args.model:
         command += ["--model", args.model]
@@ -119,9 +122,9 @@ def main() -> int:
         print(
             "| clients | batch | seconds | requests | comments/s | p50 ms | p99 ms | errors | server RSS start -> end MB |"
         )
-        print("|---|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         print(
-            f"| {args.clients} | {args.batch} | {wall:.0f} | {len(latencies)} | {len(latencies) * args.batch / wall:,.0f} | "
+            f"| {args.workers} | {args.clients} | {args.batch} | {wall:.0f} | {len(latencies)} | {len(latencies) * args.batch / wall:,.0f} | "
             f"{quantiles[49] * 1000:.0f} | {quantiles[98] * 1000:.0f} | {errors} | {rss_start:.0f} -> {rss_end:.0f} |"
         )
         return 0 if errors == 0 else 1
