@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "classifier.cli.evaluate_cmd",
     "classifier.cli.serve_cmd",
     "classifier.cli.score_cmd",
+    "classifier.cli.spark_cmd",
 )
 
 

@@ -1,0 +1,191 @@
+"""``genuine spark-score``: the creator metric on Apache Spark, from Parquet in a data lake."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+EPILOG = """examples:
+  genuine spark-score comments.parquet out/ --posts posts.parquet --creators creators.parquet \\
+      --master 'local[2]'
+  spark-submit --master yarn --conf spark.executor.memory=4g \\
+      $(python -c 'import classifier.cli.main as m; print(m.__file__)') \\
+      spark-score s3a://lake/comments/ s3a://lake/out/ --posts s3a://lake/posts/
+
+INPUT and --posts/--creators are Parquet files or folders (a .csv or .json/.jsonl name is read
+with Spark's CSV/JSON reader). Writes OUT_DIR/creators/, posts/, comments/, clusters/, pods/,
+bursts/, repeat_authors/ and problems/ as Parquet, and, where OUT_DIR is a local path,
+creators.csv, creators.json and flags.json. docs/spark.md has the details.
+"""
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "spark-score",
+        help="score creators on Apache Spark (same metric as 'genuine score'; needs genuine[spark])",
+        description=(
+            "Compute the per-creator genuine-engagement metric of 'genuine score' with Spark: "
+            "the same model and the same numbers, for comment tables too large for one machine. "
+            "Needs pip install 'genuine[spark]' and Java 17+."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("input", metavar="INPUT_PARQUET", help="comments: Parquet file or folder")
+    parser.add_argument("out_dir", metavar="OUT_DIR", help="output folder (local path or URI)")
+    parser.add_argument("--posts", metavar="P", default=None, help="posts table (Parquet)")
+    parser.add_argument("--creators", metavar="C", default=None, help="creators table (Parquet)")
+    parser.add_argument(
+        "--master",
+        default=None,
+        help="Spark master, e.g. 'local[2]' (default: what spark-submit set, else local[*])",
+    )
+    parser.add_argument(
+        "--model",
+        "-m",
+        metavar="DIR",
+        default=None,
+        help="label with this model directory (default: the label/score column if present, "
+        "else $GENUINE_MODEL or the shipped models/default); shipped to executors with addFile",
+    )
+    parser.add_argument(
+        "--model-on-shared-storage",
+        action="store_true",
+        help="do not ship the model: every executor reads --model at the same path",
+    )
+    parser.add_argument(
+        "--exclude-authors",
+        metavar="FILE_OR_LIST",
+        default=None,
+        help="author ids to leave out: a file with one id per line, or a comma-separated list",
+    )
+    parser.add_argument(
+        "--text-column", default="text", help="column holding the comment text (default: text)"
+    )
+    parser.add_argument(
+        "--shuffle-partitions",
+        type=int,
+        default=None,
+        metavar="N",
+        help="spark.sql.shuffle.partitions (default: Spark's; about 2-3x the executor cores)",
+    )
+    parser.add_argument(
+        "--driver-memory", default=None, metavar="SIZE", help="e.g. 2g (local mode only)"
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no summary table")
+    parser.set_defaults(func=run)
+
+
+def _read(spark: Any, path: str) -> Any:
+    lower = path.lower().rstrip("/")
+    if lower.endswith(".csv"):
+        return spark.read.option("header", True).csv(path)
+    if lower.endswith((".json", ".jsonl", ".ndjson")):
+        return spark.read.json(path)
+    return spark.read.parquet(path)
+
+
+def _summary(creators: Any, limit: int = 20) -> None:
+    from classifier.cli.common import print_table
+
+    def num(value: Any, fmt: str) -> str:
+        return "-" if value is None or value != value else format(value, fmt)
+
+    rows = []
+    for row in creators.head(limit).to_dict("records"):
+        flags = [
+            f"{label} {int(row[key])}"
+            for key, label in (
+                ("copy_paste_comments", "copy-paste"),
+                ("pod_comments", "pod"),
+                ("burst_posts", "bursts"),
+                ("bait_comments", "bait"),
+            )
+            if row.get(key)
+        ]
+        rows.append(
+            [
+                row["rank"],
+                row["creator_id"],
+                row["verdict"],
+                f"{num(row['authenticity'], '.0f')} ({num(row['authenticity_low'], '.0f')}"
+                f"-{num(row['authenticity_high'], '.0f')})",
+                num(row["comments"], ".0f"),
+                num(row["substantive_share"], ".0%"),
+                ", ".join(flags) or "-",
+            ]
+        )
+    print_table(
+        ["#", "creator", "verdict", "score (95% CI)", "comments", "substantive", "flags"],
+        rows,
+        stream=sys.stdout,
+    )
+    if len(creators) > limit:
+        print(f"... {len(creators) - limit} more creators in creators.csv", file=sys.stdout)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        from classifier.spark import score_creators_df, spark_session
+    except ImportError as exc:
+        print(f"genuine spark-score: error: {exc}", file=sys.stderr)
+        return 2
+    import json
+    from pathlib import Path
+
+    spark = spark_session(
+        args.master,
+        "genuine spark-score",
+        shuffle_partitions=args.shuffle_partitions,
+        driver_memory=args.driver_memory,
+    )
+    report = score_creators_df(
+        _read(spark, args.input),
+        _read(spark, args.posts) if args.posts else None,
+        _read(spark, args.creators) if args.creators else None,
+        model=args.model,
+        exclude_authors=args.exclude_authors,
+        text_column=args.text_column,
+        ship_model=not args.model_on_shared_storage,
+    )
+    written = report.write(args.out_dir)
+    problems = report.problems.count()
+    if problems:
+        for row in report.problems.limit(20).collect():
+            print(
+                f"genuine spark-score: skipped {row['source']}:{row['line']}: {row['field']}: "
+                f"{row['problem']}",
+                file=sys.stderr,
+            )
+        if problems > 20:
+            print(f"genuine spark-score: ... and {problems - 20} more bad rows", file=sys.stderr)
+    # The creators table is one row per creator: small enough to collect for CSV/JSON and a summary.
+    creators = report.creators.orderBy("rank").toPandas()
+    out = args.out_dir.rstrip("/")
+    if "://" not in out or out.startswith("file://"):
+        from classifier.io.atomic import atomic_write_text
+        from classifier.scoring.output import _csv
+        from classifier.scoring.report import records
+
+        local = Path(out.removeprefix("file://"))
+        table = creators.copy()
+        table["reasons"] = table["reasons"].map(
+            lambda r: " | ".join(str(x) for x in r) if r is not None else ""
+        )
+        _csv(table, local / "creators.csv")
+        listed = creators.assign(
+            reasons=creators["reasons"].map(lambda r: [str(x) for x in r] if r is not None else [])
+        )
+        atomic_write_text(
+            local / "creators.json",
+            json.dumps(records(listed), ensure_ascii=False, indent=1) + "\n",
+        )
+        written += [str(local / "creators.csv"), str(local / "creators.json")]
+    if not args.quiet:
+        _summary(creators)
+        off = ", ".join(report.signals_off) or "none"
+        print(f"\nsignals off: {off}", file=sys.stdout)
+        print(f"wrote {', '.join(written)}", file=sys.stdout)
+    report.unpersist()
+    return 0
