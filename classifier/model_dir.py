@@ -26,6 +26,21 @@ MANIFEST_NAME = "manifest.json"
 CARD_NAME = "MODEL_CARD.md"
 LABELS = ("generic", "substantive")
 POSITIVE_LABEL = "substantive"
+# The finer reasons behind each label (data/LABELING.md); a category head predicts one of them.
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "substantive": ("question", "experience", "opinion", "detail", "discussion"),
+    "generic": (
+        "generic_praise",
+        "emoji_only",
+        "tag_friend",
+        "low_effort_request",
+        "self_promo",
+        "contact_bait",
+        "follow_bait",
+        "off_topic",
+        "gibberish",
+    ),
+}
 KNOWN_BACKENDS = ("ngram", "transformer", "embedding")
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
 MODEL_ENV_VAR = "GENUINE_MODEL"

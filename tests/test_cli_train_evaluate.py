@@ -24,7 +24,14 @@ def small_labeled_csv(tmp_path_factory, corpus):
     return path
 
 
-MAPPING = ["--text-column", "CONTENT", "--label-column", "CLASS", "--label-map", "1=generic,0=substantive"]
+MAPPING = [
+    "--text-column",
+    "CONTENT",
+    "--label-column",
+    "CLASS",
+    "--label-map",
+    "1=generic,0=substantive",
+]
 
 
 def _sha(path):
@@ -47,7 +54,17 @@ def test_train_from_a_mapped_csv_is_deterministic_and_loads(small_labeled_csv, t
 
 def test_evaluate_prints_and_writes_reports(tiny_model_dir, small_labeled_csv, tmp_path, capsys):
     out = tmp_path / "eval"
-    code = main(["evaluate", str(small_labeled_csv), *MAPPING, "--model", str(tiny_model_dir), "-o", str(out)])
+    code = main(
+        [
+            "evaluate",
+            str(small_labeled_csv),
+            *MAPPING,
+            "--model",
+            str(tiny_model_dir),
+            "-o",
+            str(out),
+        ]
+    )
     assert code == 0
     printed = capsys.readouterr().out
     assert "length-only macro-F1" in printed and "ECE" in printed

@@ -20,24 +20,10 @@ from typing import Any
 
 from classifier.io.problems import InputError, RowProblem
 from classifier.io.tables import iter_rows
-from classifier.model_dir import LABELS
+from classifier.model_dir import CATEGORIES, LABELS
 
 LANGS = ("vi", "zh", "en")
 SPLITS = ("train", "validation", "test")
-CATEGORIES: dict[str, tuple[str, ...]] = {
-    "substantive": ("question", "experience", "opinion", "detail", "discussion"),
-    "generic": (
-        "generic_praise",
-        "emoji_only",
-        "tag_friend",
-        "low_effort_request",
-        "self_promo",
-        "contact_bait",
-        "follow_bait",
-        "off_topic",
-        "gibberish",
-    ),
-}
 ALL_CATEGORIES = CATEGORIES["substantive"] + CATEGORIES["generic"]
 OPTIONAL_FIELDS = ("platform", "topic", "creator_id", "post_id", "author_id", "created_at")
 

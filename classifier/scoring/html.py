@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from classifier.model_dir import CATEGORIES
 from classifier.scoring import plots
 from classifier.scoring.report import CreatorReport, records
 from classifier.scoring.signals import Burst, Cluster, Pod, RepeatAuthor
@@ -22,7 +23,7 @@ from classifier.scoring.signals import Burst, Cluster, Pod, RepeatAuthor
 MAX_CARDS = 200
 MAX_TIMELINE_POINTS = 1500
 
-SUBSTANTIVE_CATEGORIES = ("question", "experience", "opinion", "detail", "discussion")
+SUBSTANTIVE_CATEGORIES = CATEGORIES["substantive"]
 CATEGORY_COLORS = {
     "question": "#116329",
     "experience": "#1a7f37",
