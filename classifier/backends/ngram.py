@@ -29,7 +29,7 @@ from sklearn.utils import murmurhash3_32
 
 from classifier.backends import BackendOutput
 from classifier.features import FEATURE_NAMES, feature_matrix
-from classifier.model_dir import ModelDir, ModelLoadError
+from classifier.model_dir import CATEGORIES, ModelDir, ModelLoadError
 from classifier.reasons import MAX_REASONS, rule_reasons
 from classifier.text import Doc
 
@@ -312,7 +312,7 @@ class NgramBackend:
     def predict(self, docs: list[Doc], explain: bool = True) -> BackendOutput:
         matrix, _dense, found = self.featurizer.transform(docs)
         scores = self.calibrate(self.margins(matrix))
-        categories = self._categories(matrix)
+        categories = self._categories(matrix, scores >= 0.5)
         reasons = None
         if explain:
             strongest = self._strongest_word_columns(matrix, scores >= 0.5)
@@ -322,7 +322,8 @@ class NgramBackend:
             ]
         return BackendOutput(scores=scores, categories=categories, reasons=reasons)
 
-    def _categories(self, matrix: sp.csr_matrix) -> list[str] | None:
+    def _categories(self, matrix: sp.csr_matrix, substantive: np.ndarray) -> list[str] | None:
+        """The category head's best guess among the categories of the predicted label."""
         w = self.weights
         if (
             w.category_coef is None
@@ -334,6 +335,11 @@ class NgramBackend:
         logits = (
             np.asarray(matrix[:, w.category_columns] @ w.category_coef.T) + w.category_intercept
         )
+        is_substantive_category = np.array(
+            [name in CATEGORIES["substantive"] for name in w.category_names]
+        )
+        allowed = substantive[:, None] == is_substantive_category[None, :]
+        logits = np.where(allowed, logits, -np.inf)
         return [w.category_names[i] for i in np.argmax(logits, axis=1)]
 
     def _strongest_word_columns(
@@ -372,7 +378,8 @@ class NgramBackend:
             for i in range(len(tokens) - n + 1):
                 gram = " ".join(tokens[i : i + n])
                 if self.featurizer.word_column(gram) == column:
-                    return None if gram.startswith("_") and gram.endswith("_") else gram
+                    placeholder = gram.startswith("_") and gram.endswith("_")
+                    return None if placeholder or not any(ch.isalnum() for ch in gram) else gram
         return None
 
 

@@ -87,7 +87,8 @@ def _load_rows(args: argparse.Namespace) -> tuple[list[int], list[dict[str, Any]
 
         export = read_export(args.from_format, args.inputs)
         exported = [
-            {str(k): v for k, v in row.items()} for row in export.comments.to_dict("records")
+            {str(k): _none_for_nan(v) for k, v in row.items()}
+            for row in export.comments.to_dict("records")
         ]
         return (
             list(range(1, len(exported) + 1)),
@@ -108,6 +109,11 @@ def _load_rows(args: argparse.Namespace) -> tuple[list[int], list[dict[str, Any]
         records += table.records
         problems += table.problems
     return lines, records, problems, ", ".join(args.inputs)
+
+
+def _none_for_nan(value: Any) -> Any:
+    """Missing values from pandas (NaN) become empty cells, not the text 'nan'."""
+    return None if isinstance(value, float) and value != value else value
 
 
 def run(args: argparse.Namespace) -> int:
