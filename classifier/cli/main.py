@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "classifier.cli.serve_cmd",
     "classifier.cli.score_cmd",
     "classifier.cli.spark_cmd",
+    "classifier.cli.export_cmd",
 )
 
 
