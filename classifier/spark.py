@@ -282,6 +282,24 @@ def _lines(df: DataFrame, name: str = "_line") -> DataFrame:
     )
 
 
+def _cut(df: DataFrame, what: str) -> DataFrame:
+    """Materialize ``df`` on the executors (an eager local checkpoint: later steps read it
+    instead of recomputing it, and its query plan stays small); the job is named in the UI."""
+    sc = df.sparkSession.sparkContext
+    sc.setJobDescription(f"genuine: {what}")
+    try:
+        return df.localCheckpoint()
+    finally:
+        sc.setJobDescription(None)  # type: ignore[arg-type]
+
+
+def _spread(df: DataFrame) -> DataFrame:
+    """Round-robin over at least ``defaultParallelism`` partitions: one big Parquet file is
+    read as one partition, and the model and the per-row steps should use every core."""
+    target = df.sparkSession.sparkContext.defaultParallelism
+    return df.repartition(target) if df.rdd.getNumPartitions() < target else df
+
+
 def _source(what: str) -> Column:
     name = F.input_file_name()
     return F.when(name == "", F.lit(f"<{what} DataFrame>")).otherwise(name)
@@ -578,7 +596,7 @@ def _prepare_inputs(
         *([time_col.alias("created_at")] if time_col is not None else []),
         _source("comments").alias("_source"),
     )
-    src = _lines(src)
+    src = _spread(_lines(src))
     schema = _NORMALIZED + (", " + _LABELED_EXTRA if label_columns else "")
     norm = _map_batches(src, _normalize_comments, schema, how, label_columns)
 
@@ -619,7 +637,7 @@ def _prepare_inputs(
         ),
     ]
     valid = norm.where(keep & ~F.col("_bad_time")).drop("_bad_text", "_bad_time")
-    valid = valid_cached = valid.localCheckpoint()
+    valid = valid_cached = _cut(valid, "read and check comments")
 
     present = _any(
         valid,
@@ -704,8 +722,8 @@ def _prepare_inputs(
             "_order",
         )
         merged_creators = table.unionByName(extra_creators)
-    merged_posts = merged_posts.localCheckpoint()
-    merged_creators = merged_creators.localCheckpoint()
+    merged_posts = _cut(merged_posts, "posts table")
+    merged_creators = _cut(merged_creators, "creators table")
     present |= _any(merged_posts, ("posted_at", "sponsored"))
     present |= _any(merged_creators, ("followers", "platform"))
     notes: list[str] = []
@@ -777,7 +795,7 @@ def _attach_labels(
     labeled = labeled.withColumn("counted", counted).withColumn(
         "_key", F.when(counted, _keys_udf(cfg.dupe_min_units)(F.col("text")))
     )
-    labeled = labeled.localCheckpoint()
+    labeled = _cut(labeled, "labels")
     bad = F.col("p").isNull() | F.isnan("p")
     problems = _problems_df(labeled, bad, field, reason)
     good = labeled.where(~bad).drop("__error")
@@ -787,20 +805,31 @@ def _attach_labels(
 # --- connected components without collecting --------------------------------------------------
 
 
+def _is_star_forest(e: DataFrame) -> bool:
+    """Every edge (hi, lo) hangs off a centre: no node is ``hi`` twice, no ``lo`` is a ``hi``."""
+    roles = e.select(F.col("hi").alias("n"), F.lit(1).alias("h"), F.lit(0).alias("l")).unionByName(
+        e.select(F.col("lo").alias("n"), F.lit(0).alias("h"), F.lit(1).alias("l"))
+    )
+    bad = roles.groupBy("n").agg(F.sum("h").alias("h"), F.sum("l").alias("l"))
+    return bad.where((F.col("h") > 1) | ((F.col("h") > 0) & (F.col("l") > 0))).isEmpty()
+
+
 def _components(edges: DataFrame, max_rounds: int = 64) -> DataFrame:
     """(node, component) for every node of an undirected graph of long ids; component = the
     smallest node id in it. Alternating large-star / small-star rounds (Kiveris et al., 2014):
-    O(log n) rounds of joins and group-bys, nothing collected.
+    O(log n) rounds of joins and group-bys, nothing collected. Each round keeps the components
+    and only ever lowers a node's smallest neighbour; it stops when the graph is a forest of
+    stars around each component's smallest node.
     """
     e = (
         edges.select(F.greatest("src", "dst").alias("hi"), F.least("src", "dst").alias("lo"))
         .where(F.col("hi") != F.col("lo"))
         .distinct()
+        .transform(lambda d: _cut(d, "components: edges"))
     )
-    e = e.localCheckpoint()
-    if e.isEmpty():
-        return e.select(F.col("hi").alias("node"), F.col("lo").alias("component"))
     for _ in range(max_rounds):
+        if _is_star_forest(e):
+            break
         # Large star: each node's larger neighbours attach to its smallest neighbour (or itself).
         both = e.select(F.col("hi").alias("u"), F.col("lo").alias("v")).unionByName(
             e.select(F.col("lo").alias("u"), F.col("hi").alias("v"))
@@ -814,20 +843,17 @@ def _components(edges: DataFrame, max_rounds: int = 64) -> DataFrame:
         )
         # Small star: each node and its smaller neighbours attach to the smallest of them.
         m = large.groupBy("hi").agg(F.min("lo").alias("m"))
-        small = (
+        e = (
             large.join(m, ["hi"])
             .select(F.col("lo").alias("a"), F.col("m").alias("b"))
             .unionByName(m.select(F.col("hi").alias("a"), F.col("m").alias("b")))
             .where(F.col("a") != F.col("b"))
             .select(F.greatest("a", "b").alias("hi"), F.least("a", "b").alias("lo"))
             .distinct()
-            .localCheckpoint()
+            .transform(lambda d: _cut(d, "components: round"))
         )
-        changed = not small.exceptAll(e).unionByName(e.exceptAll(small)).isEmpty()
-        e = small
-        if not changed:
-            break
-    # Converged: stars around each component's smallest node.
+    else:  # pragma: no cover - O(log n) rounds; 64 covers any graph that fits a cluster
+        raise RuntimeError(f"connected components did not converge in {max_rounds} rounds")
     return (
         e.select(F.col("hi").alias("node"), F.col("lo").alias("component"))
         .unionByName(e.select(F.col("lo").alias("node"), F.col("lo").alias("component")))
@@ -875,10 +901,20 @@ def _signature_rows(batch: pd.DataFrame, bands: int, rows: int) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "_first": batch["_first"].to_numpy(),
-            "sig": list(signatures.astype(np.int64)),
+            "sig": [row.tobytes() for row in signatures.astype("<u4")],
             "bands": list(band_keys),
         }
     )
+
+
+def _agreement(left: pd.Series, right: pd.Series) -> pd.Series:
+    """Share of equal MinHash positions of two signatures (the estimated Jaccard), computed
+    as ``near_duplicate_groups`` computes it."""
+    if not len(left):
+        return pd.Series([], dtype=float)
+    a = np.frombuffer(b"".join(left), dtype="<u4").reshape(len(left), -1)
+    b = np.frombuffer(b"".join(right), dtype="<u4").reshape(len(right), -1)
+    return pd.Series((a == b).mean(axis=1))
 
 
 def _copy_paste(c: DataFrame, cfg: ScoringConfig, has_authors: bool) -> tuple[DataFrame, DataFrame]:
@@ -889,10 +925,10 @@ def _copy_paste(c: DataFrame, cfg: ScoringConfig, has_authors: bool) -> tuple[Da
     signed = _map_batches(
         keys,
         _signature_rows,
-        "_first long, sig array<long>, bands array<long>",
+        "_first long, sig binary, bands array<long>",
         cfg.minhash_bands,
         cfg.minhash_rows,
-    ).localCheckpoint()
+    ).transform(lambda d: _cut(d, "copy-paste: MinHash signatures"))
     banded = signed.select("_first", F.posexplode("bands").alias("band", "bkey"))
     # Inside a bucket only neighbours in input order are paired (m - 1 pairs for m keys).
     bucket = Window.partitionBy("band", "bkey").orderBy("_first")
@@ -904,15 +940,11 @@ def _copy_paste(c: DataFrame, cfg: ScoringConfig, has_authors: bool) -> tuple[Da
     )
     left = signed.select(F.col("_first").alias("src"), F.col("sig").alias("s1"))
     right = signed.select(F.col("_first").alias("dst"), F.col("sig").alias("s2"))
-    agree = F.aggregate(
-        F.zip_with("s1", "s2", lambda x, y: F.when(x == y, 1).otherwise(0)),
-        F.lit(0),
-        lambda acc, x: acc + x,
-    )
+    agree = F.pandas_udf(_agreement, "double")  # type: ignore[call-overload]
     edges = (
         pairs.join(left, ["src"])
         .join(right, ["dst"])
-        .where(agree.cast("double") / float(cfg.num_perm) >= cfg.dupe_jaccard)
+        .where(agree("s1", "s2") >= cfg.dupe_jaccard)
         .select("src", "dst")
     )
     components = _components(edges)
@@ -931,7 +963,9 @@ def _copy_paste(c: DataFrame, cfg: ScoringConfig, has_authors: bool) -> tuple[Da
         .withColumn("cluster_id", F.concat(F.lit("C"), F.col("_num").cast("string")))
         .select("_group", "_num", "cluster_id", "authors")
     )
-    rows = members.join(F.broadcast(valid), ["_group"]).localCheckpoint()
+    rows = members.join(F.broadcast(valid), ["_group"]).transform(
+        lambda d: _cut(d, "copy-paste: cluster members")
+    )
     records = (
         rows.select("_group", "creator_id", "text", "comment_id", "_line")
         .groupBy("_group")
@@ -950,7 +984,7 @@ def _copy_paste(c: DataFrame, cfg: ScoringConfig, has_authors: bool) -> tuple[Da
             F.map_from_arrays("creators", "creator_counts").alias("comments_by_creator"),
             "comment_ids",
         )
-        .localCheckpoint()
+        .transform(lambda d: _cut(d, "copy-paste: cluster evidence"))
     )
     copies = rows.groupBy("cluster_id", "creator_id").agg(F.count(F.lit(1)).alias("_m"))
     per_row = (
@@ -1050,7 +1084,9 @@ def _pods(c: DataFrame, cfg: ScoringConfig, has_times: bool) -> tuple[DataFrame,
             (F.col("creators") >= cfg.pod_min_creators)
             & (F.col("generic").cast("double") / F.col("n").cast("double") >= cfg.pod_generic_share)
         )
-    cand = pairs.join(like.select("author"), ["author"]).localCheckpoint()
+    cand = pairs.join(like.select("author"), ["author"]).transform(
+        lambda d: _cut(d, "pods: candidates")
+    )
     nodes = cand.groupBy("author").agg(
         F.min("first").alias("node"), F.count(F.lit(1)).alias("degree")
     )
@@ -1132,7 +1168,7 @@ def _pods(c: DataFrame, cfg: ScoringConfig, has_times: bool) -> tuple[DataFrame,
             "why",
             "comment_ids",
         )
-        .localCheckpoint()
+        .transform(lambda d: _cut(d, "pods: evidence"))
     )
     pod_pairs = member_pairs.join(pods.select("_component", "pod_id"), ["_component"]).select(
         "author_id", "creator_id", "pod_id"
