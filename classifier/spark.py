@@ -1179,8 +1179,59 @@ def _pods(c: DataFrame, cfg: ScoringConfig, has_times: bool) -> tuple[DataFrame,
 # --- commenter overlap ------------------------------------------------------------------------
 
 
+def _top_overlap(rows: pd.DataFrame, top: int = 3) -> pd.DataFrame:
+    """For the creators of one bucket (``mine``), the ``top`` creators sharing most commenters.
+
+    ``rows`` holds every (author, creator) pair of the authors who comment on a creator of the
+    bucket, so one sparse product gives the bucket's rows of the creator x creator overlap;
+    ties go to the creator seen first in the input, as in ``creator_overlap``.
+    """
+    from scipy import sparse
+
+    author_codes, _ = pd.factorize(rows["author_id"])
+    creator_codes, creators = pd.factorize(rows["creator_id"])
+    matrix = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.int64), (author_codes, creator_codes)),
+        shape=(int(author_codes.max()) + 1, len(creators)),
+    )
+    matrix.sum_duplicates()
+    matrix.data[:] = 1
+    mine = np.unique(creator_codes[rows["mine"].to_numpy(dtype=bool)])
+    shared = (matrix[:, mine].T @ matrix).tocoo()
+    row, col, count = mine[shared.row], shared.col, shared.data
+    keep = row != col
+    row, col, count = row[keep], col[keep], count[keep]
+    order = (
+        pd.Series(rows["order"].to_numpy(), index=creator_codes)
+        .groupby(level=0)
+        .min()
+        .reindex(np.arange(len(creators)))
+        .to_numpy()
+    )
+    ranked = np.lexsort((order[col], -count, row))
+    row, col, count = row[ranked], col[ranked], count[ranked]
+    start = np.r_[True, row[1:] != row[:-1]]
+    rank = np.arange(len(row)) - np.maximum.accumulate(np.where(start, np.arange(len(row)), 0))
+    best = rank < top
+    names = np.asarray(creators, dtype=object)
+    return pd.DataFrame(
+        {
+            "creator_id": pd.Series(names[row[best]], dtype=object),
+            "r": rank[best].astype(np.int64) + 1,
+            "other": pd.Series(names[col[best]], dtype=object),
+            "shared": count[best].astype(np.int64),
+        }
+    )
+
+
 def _overlap(c: DataFrame, top: int = 3) -> DataFrame:
-    """``creator_overlap``: per creator, the ``top`` creators sharing most commenters (JSON)."""
+    """``creator_overlap``: per creator, the ``top`` creators sharing most commenters (JSON).
+
+    Creators go to buckets; each bucket receives the full creator list of every author who
+    comments on one of its creators (an author is copied to at most one bucket per creator),
+    and computes its rows of the overlap with one sparse product: no creator x creator table
+    is ever shuffled.
+    """
     work = (
         c.where(F.col("author_id").isNotNull())
         .groupBy("author_id", "creator_id")
@@ -1188,18 +1239,26 @@ def _overlap(c: DataFrame, top: int = 3) -> DataFrame:
     )
     order = work.groupBy("creator_id").agg(F.min("first").alias("order"))
     multi = work.groupBy("author_id").agg(F.count(F.lit(1)).alias("k")).where(F.col("k") >= 2)
-    mw = work.join(multi.select("author_id"), ["author_id"]).select("author_id", "creator_id")
-    shared = (
-        mw.join(mw.withColumnRenamed("creator_id", "other"), ["author_id"])
-        .where(F.col("creator_id") != F.col("other"))
-        .groupBy("creator_id", "other")
-        .agg(F.count(F.lit(1)).alias("shared"))
-        .join(order.withColumnRenamed("creator_id", "other"), ["other"])
+    buckets = 2 * c.sparkSession.sparkContext.defaultParallelism
+    mw = (
+        work.join(multi.select("author_id"), ["author_id"])
+        .join(order, ["creator_id"])
+        .select(
+            "author_id",
+            "creator_id",
+            "order",
+            F.pmod(F.hash("creator_id"), F.lit(buckets)).alias("_b"),
+        )
     )
-    best = Window.partitionBy("creator_id").orderBy(F.desc("shared"), F.asc("order"))
+    targets = mw.select("author_id", F.col("_b").alias("_target")).distinct()
+    rows = mw.join(targets, ["author_id"]).withColumn("mine", F.col("_b") == F.col("_target"))
     return (
-        shared.withColumn("r", F.row_number().over(best))
-        .where(F.col("r") <= top)
+        rows.repartition(buckets, "_target")  # a fixed count: AQE keeps one task per bucket
+        .groupBy("_target")
+        .applyInPandas(
+            lambda frame: _top_overlap(frame, top),
+            "creator_id string, r long, other string, shared long",
+        )
         .groupBy("creator_id")
         .agg(
             F.to_json(F.sort_array(F.collect_list(F.struct("r", "other", "shared")))).alias(
