@@ -81,6 +81,7 @@ __all__ = [
 ]
 
 PREDICTION_COLUMNS = ("label", "score", "lang")
+_BUCKET_ROWS = 200_000  # about the most comments one per-creator applyInPandas call gets
 
 
 # --- session ----------------------------------------------------------------------------------
@@ -1370,17 +1371,34 @@ _REPEAT_SCHEMA = (
 )
 
 
+def _empty(spark_type: str, n: int) -> Any:
+    """``n`` missing values of a union column's type."""
+    if spark_type == "long":
+        return pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
+    if spark_type == "double":
+        return np.full(n, np.nan)
+    if spark_type == "boolean":
+        return pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
+    if spark_type == "timestamp":
+        return pd.Series(pd.NaT, index=range(n), dtype="datetime64[us, UTC]")
+    return pd.Series(np.full(n, None, dtype=object), dtype=object)
+
+
 def _typed(frame: pd.DataFrame, kind: str, n: int) -> dict[str, Any]:
     """Every union column for ``n`` rows of ``frame`` (missing columns typed and empty)."""
     out: dict[str, Any] = {"_kind": pd.Series(np.full(n, kind, dtype=object), dtype=object)}
     for name, spark_type in _UNION_TYPES.items():
         if name == "_kind":
             continue
-        values = frame[name] if name in frame.columns else pd.Series([None] * n, dtype=object)
-        values = values.reset_index(drop=True)
+        if name not in frame.columns:
+            out[name] = _empty(spark_type, n)
+            continue
+        values = frame[name].reset_index(drop=True)
         if spark_type == "long":
-            out[name] = (
-                pd.to_numeric(values, errors="coerce").astype("Float64").round().astype("Int64")
+            numbers = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
+            missing = np.isnan(numbers)
+            out[name] = pd.arrays.IntegerArray(
+                np.where(missing, 0, np.round(numbers)).astype(np.int64), missing
             )
         elif spark_type == "double":
             out[name] = pd.to_numeric(values, errors="coerce").astype(float)
@@ -1389,8 +1407,7 @@ def _typed(frame: pd.DataFrame, kind: str, n: int) -> dict[str, Any]:
         elif spark_type == "timestamp":
             out[name] = pd.to_datetime(values, utc=True).astype("datetime64[us, UTC]")
         elif spark_type == "string":
-            strings = _objects(values.map(lambda v: v if pd.isna(v) else str(v)))
-            out[name] = pd.Series(strings, dtype=object)
+            out[name] = pd.Series(_objects(values.astype("string")), dtype=object)
         else:
             out[name] = pd.Series(values.to_numpy(dtype=object), dtype=object)
     return out
@@ -1403,19 +1420,21 @@ class _Context:
     has_category: bool
 
 
-def _evidence_records(raw: Any) -> list[dict[str, Any]]:
-    """The evidence records in a side row's JSON list, in their global order (C1, C2...)."""
-    if not isinstance(raw, str):
-        return []
-    items = sorted(json.loads(raw), key=lambda item: item["_num"])
-    return [json.loads(item["_json"]) for item in items]
+def _evidence_records(column: pd.Series) -> list[dict[str, Any]]:
+    """The evidence records named in the creators' JSON lists, each once, in their global
+    order (C1, C2... / P1, P2...)."""
+    found: dict[int, str] = {}
+    for raw in column:
+        if isinstance(raw, str):
+            found.update((int(item["_num"]), item["_json"]) for item in json.loads(raw))
+    return [json.loads(found[num]) for num in sorted(found)]
 
 
 def _counts(data: dict[str, Any]) -> dict[str, int]:
     return {str(k): int(v) for k, v in data["comments_by_creator"].items()}
 
 
-def _evidence_objects(side: pd.Series) -> tuple[list[Cluster], list[Pod]]:
+def _evidence_objects(side: pd.DataFrame) -> tuple[list[Cluster], list[Pod]]:
     clusters = [
         Cluster(
             cluster_id=d["cluster_id"],
@@ -1427,7 +1446,7 @@ def _evidence_objects(side: pd.Series) -> tuple[list[Cluster], list[Pod]]:
             comments_by_creator=_counts(d),
             comment_ids=tuple(d["comment_ids"]),
         )
-        for d in _evidence_records(side.get("_clusters"))
+        for d in _evidence_records(side["_clusters"])
     ]
     pods = [
         Pod(
@@ -1442,7 +1461,7 @@ def _evidence_objects(side: pd.Series) -> tuple[list[Cluster], list[Pod]]:
             why=d["why"],
             comment_ids=tuple(d["comment_ids"]),
         )
-        for d in _evidence_records(side.get("_pods"))
+        for d in _evidence_records(side["_pods"])
     ]
     return clusters, pods
 
@@ -1477,8 +1496,18 @@ def _comment_frame(rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _score_creator(comments: pd.DataFrame, side: pd.DataFrame, ctx: _Context) -> pd.DataFrame:
-    """One creator's rows of the three tables, computed as ``score_creators`` computes them."""
+def _by_creator(records: list[Any], creator_ids: pd.Series) -> list[str]:
+    """Evidence records (with a ``creator_id``) as one JSON list per creator."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        grouped.setdefault(str(record.creator_id), []).append(asdict(record))
+    return [json.dumps(grouped.get(str(c), []), ensure_ascii=False) for c in creator_ids]
+
+
+def _score_bucket(comments: pd.DataFrame, side: pd.DataFrame, ctx: _Context) -> pd.DataFrame:
+    """The rows of the three tables for a bucket of creators, computed as ``score_creators``
+    computes them: every step below groups by creator, so a bucket gives each creator the
+    numbers the whole table would."""
     cfg, present = ctx.config, ctx.present
     has_authors, has_times = "author_id" in present, "created_at" in present
     creator_rows = side.loc[side["_side"] == "creator"]
@@ -1547,28 +1576,38 @@ def _score_creator(comments: pd.DataFrame, side: pd.DataFrame, ctx: _Context) ->
             if has_authors
             else pd.Series(dtype=float),
         )
-        table["repeat_authors"] = len(repeats)
-        table["burst_posts"] = len(bursts)
+        for column, found in (("repeat_authors", repeats), ("burst_posts", bursts)):
+            table[column] = (
+                table["creator_id"]
+                .map(pd.Series([r.creator_id for r in found], dtype=object).value_counts())
+                .fillna(0)
+                .astype(int)
+            )
         if "sponsored" in present:
             engine._add_sponsored(table, c, posts, cfg)
-        side_row = creator_rows.iloc[0]
-        overlap = json.loads(side_row["_overlap"]) if isinstance(side_row["_overlap"], str) else []
-        table["top_overlap"] = "; ".join(
-            f"{o['other']} ({o['shared']} shared commenters)"
-            for o in sorted(overlap, key=lambda o: o["r"])
-            if o["shared"] >= 2
-        )
-        clusters, pods = _evidence_objects(side_row)
+        by_id = creator_rows.set_index(_objects(creator_rows["creator_id"]))
+        overlaps = by_id["_overlap"].reindex(table["creator_id"].to_numpy())
+        table["top_overlap"] = [
+            "; ".join(
+                f"{o['other']} ({o['shared']} shared commenters)"
+                for o in sorted(json.loads(raw), key=lambda o: o["r"])
+                if o["shared"] >= 2
+            )
+            if isinstance(raw, str)
+            else ""
+            for raw in overlaps
+        ]
+        clusters, pods = _evidence_objects(creator_rows)
         evidence = engine._evidence_index(clusters, pods, bursts, repeats, c)
         empty = Evidence([], [], [], [], [])
         table["reasons"] = [
             reasons_for(row, evidence.get(str(row["creator_id"]), empty), cfg)
             for row in row_dicts(table)
         ]
-        table["_order_kind"] = side_row["_order_kind"]
-        table["_order"] = side_row["_order"]
-        table["_bursts"] = json.dumps([asdict(b) for b in bursts], ensure_ascii=False)
-        table["_repeats"] = json.dumps([asdict(r) for r in repeats], ensure_ascii=False)
+        for column in ("_order_kind", "_order"):
+            table[column] = by_id[column].reindex(table["creator_id"].to_numpy()).to_numpy()
+        table["_bursts"] = _by_creator(bursts, table["creator_id"])
+        table["_repeats"] = _by_creator(repeats, table["creator_id"])
         tables.append(_typed(table, "creator", len(table)))
     if len(posts):
         post_table = engine._post_table(c, posts, timing)
@@ -1714,14 +1753,26 @@ def _tuples(record: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
     return {name: tuple(record[name] or ()) for name in names}
 
 
-def _evidence_json(evidence: DataFrame, columns: list[str]) -> DataFrame:
-    """Per creator: a JSON list of {_num, _json} for the evidence records that name it."""
-    return (
-        evidence.select(
-            F.explode(F.map_keys("comments_by_creator")).alias("creator_id"),
-            "_num",
-            F.to_json(F.struct(*columns)).alias("_json"),
+def _evidence_json(evidence: DataFrame, columns: list[str], *, trim: bool) -> DataFrame:
+    """Per creator: a JSON list of {_num, _json} for the evidence records that name it.
+
+    With ``trim`` each creator gets only its own count in ``comments_by_creator`` and no
+    variants, creators or comment ids: all its reasons read from a copy-paste cluster (a
+    cluster can span thousands of creators; the full record is in ``clusters``).
+    """
+    exploded = evidence.select("*", F.explode("comments_by_creator").alias("creator_id", "__count"))
+    if trim:
+        empty = F.array().cast("array<string>")
+        exploded = exploded.withColumns(
+            {
+                "comments_by_creator": F.create_map("creator_id", "__count"),
+                "variants": empty,
+                "creators": empty,
+                "comment_ids": empty,
+            }
         )
+    return (
+        exploded.select("creator_id", "_num", F.to_json(F.struct(*columns)).alias("_json"))
         .groupBy("creator_id")
         .agg(F.to_json(F.collect_list(F.struct("_num", "_json"))).alias("_evidence"))
     )
@@ -1795,7 +1846,7 @@ def score_creators_df(
         )
         .drop("__start")
     )
-    c = c.localCheckpoint()
+    c = _cut(c, "comment delays")
     persisted.append(c)
 
     copy_rows, clusters = _copy_paste(c, cfg, has_authors)
@@ -1890,12 +1941,14 @@ def score_creators_df(
     side_creators = (
         inputs.creators.join(overlap, ["creator_id"], "left")
         .join(
-            _evidence_json(clusters, cluster_fields).withColumnRenamed("_evidence", "_clusters"),
+            _evidence_json(clusters, cluster_fields, trim=True).withColumnRenamed(
+                "_evidence", "_clusters"
+            ),
             ["creator_id"],
             "left",
         )
         .join(
-            _evidence_json(pods, pod_fields).withColumnRenamed("_evidence", "_pods"),
+            _evidence_json(pods, pod_fields, trim=False).withColumnRenamed("_evidence", "_pods"),
             ["creator_id"],
             "left",
         )
@@ -1912,11 +1965,19 @@ def score_creators_df(
     side = side_creators.unionByName(side_posts, allowMissingColumns=True)
 
     ctx = _Context(cfg, present, has_category)
+    # Creators in buckets of ~_BUCKET_ROWS comments: one pandas pipeline per bucket, not per
+    # creator (every step groups by creator, so the numbers do not depend on the bucketing).
+    buckets = max(
+        int(spark.conf.get("spark.sql.shuffle.partitions") or 1),
+        -(-labeled.count() // _BUCKET_ROWS),
+    )
+    bucket = F.pmod(F.hash("creator_id"), F.lit(buckets)).alias("_bucket")
     union = (
-        all_comments.groupBy("creator_id")
-        .cogroup(side.groupBy("creator_id"))
-        .applyInPandas(lambda left, right: _score_creator(left, right, ctx), _UNION_SCHEMA)
-        .localCheckpoint()
+        all_comments.withColumn("_bucket", bucket)
+        .groupBy("_bucket")
+        .cogroup(side.withColumn("_bucket", bucket).groupBy("_bucket"))
+        .applyInPandas(lambda left, right: _score_bucket(left, right, ctx), _UNION_SCHEMA)
+        .transform(lambda d: _cut(d, "per-creator metric"))
     )
     persisted.append(union)
 
