@@ -696,7 +696,9 @@ def _prepare_inputs(
     seen_creators = valid.groupBy("creator_id").agg(F.min("_line").alias("_order"))
     if creators is None:
         merged_creators = seen_creators.select(
-            "creator_id",
+            # A fresh column (alias), not the comments' own creator_id: both later meet in one
+            # cogroup, where Spark would take them for an ambiguous self-join.
+            F.col("creator_id").alias("creator_id"),
             F.lit(None).cast("double").alias("followers"),
             F.lit(None).cast("string").alias("platform"),
             F.lit(None).cast("string").alias("language"),
@@ -1422,12 +1424,24 @@ class _Context:
 
 def _evidence_records(column: pd.Series) -> list[dict[str, Any]]:
     """The evidence records named in the creators' JSON lists, each once, in their global
-    order (C1, C2... / P1, P2...)."""
-    found: dict[int, str] = {}
+    order (C1, C2... / P1, P2...).
+
+    A trimmed copy-paste record carries only its own creator's count, so when several creators
+    of one bucket share a cluster their ``comments_by_creator`` are merged (for full records
+    the copies are equal and the merge changes nothing).
+    """
+    found: dict[int, dict[str, Any]] = {}
     for raw in column:
-        if isinstance(raw, str):
-            found.update((int(item["_num"]), item["_json"]) for item in json.loads(raw))
-    return [json.loads(found[num]) for num in sorted(found)]
+        if not isinstance(raw, str):
+            continue
+        for item in json.loads(raw):
+            record = json.loads(item["_json"])
+            num = int(item["_num"])
+            if num in found:
+                found[num]["comments_by_creator"].update(record["comments_by_creator"])
+            else:
+                found[num] = record
+    return [found[num] for num in sorted(found)]
 
 
 def _counts(data: dict[str, Any]) -> dict[str, int]:
