@@ -133,6 +133,24 @@ def test_standard_hugging_face_directory_loads_in_pipeline(trained, predictor):
     assert [o["label"] for o in outputs] == [p.label for p in ours]
 
 
+def test_http_service_serves_the_transformer_model(trained):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from classifier.service import create_app
+
+    with TestClient(create_app(str(trained[0].model_dir))) as client:
+        body = {
+            "comments": [{"id": str(i), "text": t} for i, t in enumerate(SUBSTANTIVE + GENERIC)]
+        }
+        response = client.post("/v1/predict", json=body)
+        assert response.status_code == 200, response.text
+        results = response.json()["results"]
+        assert [r["id"] for r in results] == [str(i) for i in range(6)]
+        assert {r["label"] for r in results} <= {"generic", "substantive"}
+        assert client.get("/v1/model").json()["manifest"]["backend"] == "transformer"
+
+
 def test_tampered_or_mixed_directories_are_refused(trained, tmp_path):
     import classifier
     from classifier import ModelLoadError
@@ -313,6 +331,18 @@ def test_cli_refuses_bad_transformer_settings(tmp_path, capsys):
     assert "needs --base MODEL" in capsys.readouterr().err
     assert main(["train", "--max-steps", "5", "-o", str(tmp_path / "m")]) == 2
     assert "only apply to --backend transformer" in capsys.readouterr().err
+    data = tmp_path / "tiny.jsonl"
+    rows = [{"text": t, "label": "substantive", "split": "train"} for t in SUBSTANTIVE]
+    rows += [{"text": t, "label": "generic", "split": "train"} for t in GENERIC]
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    for base in (str(tmp_path / "no-such-model"), "no-such-org/no-such-model"):
+        args = ["train", str(data), "--backend", "transformer", "--base", base, "-q"]
+        assert main([*args, "-o", str(tmp_path / "m")]) == 2
+        assert "cannot load the base model" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()
+    bad = ["train", str(data), "--backend", "transformer", "--base", "x", "--batch-size", "0"]
+    assert main([*bad, "-o", str(tmp_path / "m")]) == 2
+    assert "batch_size must be >= 1" in capsys.readouterr().err
 
 
 def test_predicting_with_the_ngram_model_never_imports_torch():
@@ -357,7 +387,7 @@ def test_fine_tune_real_minilm_checkpoint(corpus, tmp_path):
     english = LabeledData(
         rows=[r for r in corpus.rows if r.lang == "en"], sources=["corpus (English)"]
     )
-    english = _sample(english, 320, 100, 150)
+    english = _sample(english, 320, 60, 120)
     config = TransformerTrainingConfig(
         base=str(gt.get_model_path()),
         max_steps=20,

@@ -225,9 +225,11 @@ def _load_base(config: TransformerTrainingConfig) -> tuple[Any, Any]:
             label2id=LABEL2ID,
             ignore_mismatched_sizes=True,
         )
-    except OSError as exc:
+    except ImportError:
+        raise
+    except Exception as exc:  # OSError, hub errors, ValueError for an unknown architecture...
         raise ModelLoadError(
-            f"cannot load the base model '{config.base}' ({exc}); pass a local directory with "
+            f"cannot load the base model '{config.base}' ({type(exc).__name__}: {exc}); pass a local directory with "
             f"config.json, weights and tokenizer files, or a hub id on a machine that can reach "
             f"the hub (offline runs need the model in the local cache)"
         ) from None
@@ -352,11 +354,11 @@ def train_transformer(
     set_seed(config.seed)
     if not torch.cuda.is_available():
         set_torch_threads()
+    tokenizer, model = _load_base(config)  # first: a wrong --base fails in seconds
     docs = {
         name: analyze_rows([r.text for r in rows], config.vi_segmenter, quiet=True)
         for name, rows in split_rows.items()
     }
-    tokenizer, model = _load_base(config)
     train_texts = _texts(docs["train"], config.input_text)
     lengths = [len(ids) for ids in tokenizer(train_texts, truncation=False)["input_ids"]]
     max_length = choose_max_length(lengths, config, _position_limit(model.config, tokenizer))
