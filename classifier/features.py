@@ -28,6 +28,28 @@ _QUESTION_MARK = re.compile(r"[?？]")
 _CLAUSE_SPLIT = re.compile(r"[。，,.!！?？;；\n]+")
 
 
+_VOWELS = frozenset("aeiouy")
+_CONSONANT_RUN = re.compile(r"[b-df-hj-np-tv-xz]{6,}")
+MIN_VARIETY_TOKENS = 8  # below this, repeats are normal ("hay hay hay")
+
+
+def _looks_mashed(token: str) -> bool:
+    """Keyboard mash ("hdjsksjdjsk", "ndhdwjwsjb"): a long ASCII token with six consonants in
+    a row or hardly any vowels. Vietnamese and English words rarely have either."""
+    if len(token) < 7 or not token.isascii() or not token.isalpha():
+        return False
+    vowels = sum(ch in _VOWELS for ch in token)
+    return bool(_CONSONANT_RUN.search(token)) or (len(token) >= 10 and vowels / len(token) < 0.2)
+
+
+def _low_variety(word_tokens: list[str]) -> float:
+    """1 - distinct/total over word tokens: filler pasted to reach a review's minimum length
+    ("50 ký tự 50 ký tự ...") repeats a few words many times."""
+    if len(word_tokens) < MIN_VARIETY_TOKENS:
+        return 0.0
+    return 1.0 - len(set(word_tokens)) / len(word_tokens)
+
+
 def _has_repeated_clause(text: str) -> bool:
     """Spam often pastes its pitch several times in one comment."""
     clauses = [c.strip() for c in _CLAUSE_SPLIT.split(text) if len(c.strip()) >= 4]
@@ -51,6 +73,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     *(f"lex_{kind}" for kind in LEXICON_KINDS),
     "generic_cover",
     "repeated_clause",
+    "keyboard_mash",
+    "low_variety",
 )
 
 
@@ -156,6 +180,10 @@ def signals(doc: Doc) -> Signals:
         **{f"lex_{kind}": min(len(hits[kind]), 3) / 3.0 for kind in LEXICON_KINDS},
         "generic_cover": min(1.0, generic_chars / max(1, letters)),
         "repeated_clause": float(_has_repeated_clause(text)),
+        "keyboard_mash": min(
+            1.0, 3.0 * sum(map(_looks_mashed, word_tokens)) / max(1, len(word_tokens))
+        ),
+        "low_variety": _low_variety(word_tokens),
     }
     return Signals(values, hits)
 

@@ -37,6 +37,10 @@ def generic_reasons(doc: Doc, found: Signals) -> list[str]:
         reasons.append(f'bare purchase request "{_first(found.hits["request"])}"')
     if found.values["no_letters"]:
         reasons.append("emoji or symbols only")
+    if found.values["keyboard_mash"]:
+        reasons.append("keyboard mash")
+    if found.values["low_variety"] >= 0.5 or found.values["repeated_clause"]:
+        reasons.append("repeats the same words")
     if found.hits["generic_phrase"]:
         reasons.append(f'generic phrase "{_first(found.hits["generic_phrase"])}"')
     words = sum(1 for t in doc.tokens if t[:1].isalnum())
