@@ -271,7 +271,21 @@ def _weighted_loss(weights: Any) -> Any:
     return loss
 
 
+def _progress_bars() -> Any:
+    """Trainer's tqdm bars without the log dicts it prints between them."""
+    from transformers import ProgressCallback
+
+    class Bars(ProgressCallback):  # type: ignore[misc]
+        def on_log(
+            self, args: Any, state: Any, control: Any, logs: Any = None, **kwargs: Any
+        ) -> None:
+            return None
+
+    return Bars()
+
+
 def _epoch_callback(quiet: bool, history: list[dict[str, Any]]) -> Any:
+    from tqdm.auto import tqdm
     from transformers import TrainerCallback
 
     class EpochReport(TrainerCallback):  # type: ignore[misc]
@@ -302,13 +316,14 @@ def _epoch_callback(quiet: bool, history: list[dict[str, Any]]) -> Any:
             history.append(entry)
             loss = f"{entry['train_loss']:.4f}" if entry["train_loss"] is not None else "-"
             f1 = entry["validation_macro_f1"]
-            _log(
-                f"epoch {entry['epoch']:g} (step {entry['step']}): train loss {loss}, "
-                f"validation loss {entry['validation_loss'] or float('nan'):.4f}, "
-                f"validation macro-F1 {f1 if f1 is not None else float('nan'):.4f} "
-                f"[{entry['seconds']:.0f} s]",
-                quiet,
-            )
+            if not quiet:  # tqdm.write: a line of its own while the progress bars are open
+                tqdm.write(
+                    f"epoch {entry['epoch']:g} (step {entry['step']}): train loss {loss}, "
+                    f"validation loss {entry['validation_loss'] or float('nan'):.4f}, "
+                    f"validation macro-F1 {f1 if f1 is not None else float('nan'):.4f} "
+                    f"[{entry['seconds']:.0f} s]",
+                    file=sys.stderr,
+                )
 
     return EpochReport()
 
@@ -441,10 +456,12 @@ def train_transformer(
         compute_loss_func=_weighted_loss(torch.tensor(weights, dtype=torch.float32)),
         callbacks=callbacks,
     )
-    # Our EpochReport prints one line per epoch; Trainer's printer would repeat every log dict.
+    # Our EpochReport prints one line per epoch; Trainer's printer and its progress bar's
+    # on_log would repeat every log dict between the bars. Keep the bars, drop the dicts.
     trainer.remove_callback(PrinterCallback)
-    if quiet:
-        trainer.remove_callback(ProgressCallback)
+    trainer.remove_callback(ProgressCallback)
+    if not quiet:
+        trainer.add_callback(_progress_bars())
     if resume and not _has_checkpoint(checkpoints):
         raise ValueError(
             f"--resume: no checkpoint in {checkpoints}; run without --resume to start training"
