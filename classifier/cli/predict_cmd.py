@@ -75,6 +75,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--no-reasons", action="store_true", help="skip reasons (faster)")
     add_model_argument(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    parser.add_argument(
+        "--progress",
+        action="store_true",
+        help="show the progress bar even when stderr is not a terminal (logs, CI)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -120,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     from classifier.io.problems import RowProblem
     from classifier.predictor import CHUNK_SIZE, load
 
-    quiet = args.quiet or not sys.stderr.isatty()
+    quiet = args.quiet or not (args.progress or sys.stderr.isatty())
     predictor = load(args.model, threshold=args.threshold)
     lines, records, problems, source = _load_rows(args)
     texts = [r.get(args.text_column) for r in records]

@@ -8,6 +8,7 @@ raise :class:`InputError` with a message that says what to do.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -51,12 +52,39 @@ def detect_format(path: str | Path, declared: str | None = None) -> str:
     )
 
 
-def _decode_error(source: str, encoding: str, line: int, exc: UnicodeDecodeError) -> InputError:
+def _decode_error(
+    handle: TextIO, source: str, encoding: str, line: int, exc: UnicodeDecodeError
+) -> InputError:
+    """The error for undecodable bytes, naming the line they are on (the text layer reads
+    ahead in chunks, so the line is found again from the raw bytes where they can be re-read)."""
+    where = f"line {line}"
+    located = _locate_bad_bytes(handle, encoding)
+    if located:
+        where = f"line {located[0]}, byte {located[1] + 1} of the line"
     return InputError(
-        f"{source} line {line}: the bytes are not valid {encoding} ({exc.reason} at byte "
-        f"{exc.start}); if the file is in another encoding pass it, e.g. --encoding gbk "
-        f"(Chinese), --encoding cp1258 (Vietnamese Windows) or --encoding latin-1"
+        f"{source} {where}: the bytes are not valid {encoding} ({exc.reason}); if the file is "
+        f"in another encoding pass it, e.g. --encoding gbk (Chinese), --encoding cp1258 "
+        f"(Vietnamese Windows) or --encoding latin-1"
     )
+
+
+def _locate_bad_bytes(handle: TextIO, encoding: str) -> tuple[int, int] | None:
+    """(line, offset in the line) of the first bytes that do not decode; None for a stream
+    that cannot be re-read (stdin)."""
+    raw = getattr(handle, "buffer", None)
+    try:
+        if raw is None or not raw.seekable():
+            return None
+        raw.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        for number, line in enumerate(raw, start=1):
+            try:
+                decoder.decode(line)
+            except UnicodeDecodeError as exc:
+                return number, exc.start
+    except (OSError, ValueError, LookupError):
+        return None
+    return None
 
 
 def _numbered_lines(handle: TextIO, source: str, encoding: str) -> Iterator[tuple[int, str]]:
@@ -65,7 +93,7 @@ def _numbered_lines(handle: TextIO, source: str, encoding: str) -> Iterator[tupl
         try:
             line = handle.readline()
         except UnicodeDecodeError as exc:
-            raise _decode_error(source, encoding, line_no + 1, exc) from None
+            raise _decode_error(handle, source, encoding, line_no + 1, exc) from None
         if not line:
             return
         line_no += 1
@@ -96,7 +124,7 @@ def _iter_json(handle: TextIO, source: str, encoding: str) -> Iterator[RowOrProb
     try:
         text = handle.read()
     except UnicodeDecodeError as exc:
-        raise _decode_error(source, encoding, 1, exc) from None
+        raise _decode_error(handle, source, encoding, 1, exc) from None
     try:
         value = json.loads(text) if text.strip() else []
     except json.JSONDecodeError as exc:
@@ -133,7 +161,7 @@ def _iter_csv(handle: TextIO, source: str, encoding: str, delimiter: str) -> Ite
         except StopIteration:
             return
         except UnicodeDecodeError as exc:
-            raise _decode_error(source, encoding, reader.line_num + 1, exc) from None
+            raise _decode_error(handle, source, encoding, reader.line_num + 1, exc) from None
         except csv.Error as exc:
             yield RowProblem(source, reader.line_num, None, f"broken CSV row ({exc})")
             start = reader.line_num + 1
