@@ -112,8 +112,9 @@ def spark_session(
         defaults["spark.sql.shuffle.partitions"] = str(shuffle_partitions)
     if driver_memory:
         defaults["spark.driver.memory"] = driver_memory
-    if not os.environ.get("PYSPARK_PYTHON"):
-        # Workers run this interpreter (the one genuine is installed in) unless told otherwise.
+    if not os.environ.get("PYSPARK_PYTHON") and "spark.pyspark.python" not in (conf or {}):
+        # Workers run this interpreter (the one genuine is installed in) unless told otherwise
+        # (spark-submit --conf spark.pyspark.python=... sets PYSPARK_PYTHON for the driver).
         os.environ["PYSPARK_PYTHON"] = sys.executable
     for key, value in {**defaults, **(conf or {})}.items():
         builder = builder.config(key, value)
