@@ -256,3 +256,11 @@ def test_from_platform_export_reports_missing_fields(tmp_path, monkeypatch) -> N
     assert any("author_id, created_at" in note for note in flags["notes"])
     assert {"pods", "bursts"} <= set(flags["signals_off"])
     assert flags["problems"][0]["source"] == "threads.json"
+
+
+def test_from_auto_says_which_format_it_chose(tmp_path, capsys) -> None:
+    fixtures = sorted(str(p) for p in (Path(__file__).parent / "fixtures" / "tiktok").iterdir())
+    assert main(["score", "--from", "auto", *fixtures, "-o", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "--from auto: read as tiktok" in err
+    assert "no author: author-based signals off" in err

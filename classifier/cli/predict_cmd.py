@@ -91,6 +91,9 @@ def _load_rows(args: argparse.Namespace) -> tuple[list[int], list[dict[str, Any]
         from classifier.io.platforms import read_export
 
         export = read_export(args.from_format, args.inputs)
+        if not args.quiet:
+            for note in export.notes:
+                print(f"genuine predict: {note}", file=sys.stderr)
         exported = [
             {str(k): _none_for_nan(v) for k, v in row.items()}
             for row in export.comments.to_dict("records")

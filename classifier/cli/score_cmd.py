@@ -105,6 +105,9 @@ def _read_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, list[Any], li
             + ", ".join(export.missing_fields)
             + "; the signals that need them are off"
         )
+    if not args.quiet:
+        for note in notes[1:]:  # the first, "read as a FORMAT export", repeats --from
+            print(f"genuine score: {note}", file=sys.stderr)
     posts = args.posts if args.posts else export.posts
     creators = args.creators if args.creators else export.creators
     return export.comments, posts, creators, list(export.problems), notes
