@@ -213,7 +213,7 @@ def test_resume_continues_from_the_last_checkpoint(trained, tiny_base, small_dat
         )
 
 
-def test_onnx_export_gives_the_torch_labels(trained, predictor, corpus, tmp_path):
+def test_onnx_export_gives_the_torch_labels(trained, predictor, corpus, tmp_path, monkeypatch):
     pytest.importorskip("onnxruntime")
     pytest.importorskip("onnx")
     import classifier
@@ -245,6 +245,13 @@ def test_onnx_export_gives_the_torch_labels(trained, predictor, corpus, tmp_path
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip().splitlines()[-1] == "[]"
+    # Without onnxruntime (or transformers for the torch directory): one clear loading error.
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    with pytest.raises(classifier.ModelLoadError, match=r"genuine\[onnx\]"):
+        classifier.load(str(out))
+    monkeypatch.setitem(sys.modules, "transformers", None)
+    with pytest.raises(classifier.ModelLoadError, match=r"genuine\[train\]"):
+        classifier.load(str(trained[0].model_dir))
 
 
 def test_onnx_export_refuses_an_ngram_model(tmp_path, capsys):

@@ -328,8 +328,12 @@ class TransformerBackend:
             else:
                 runner = TorchRunner.from_dir(path)
             encoder = Encoder.from_dir(path, settings.max_length, settings.tokenizer == "file")
-        except ImportError:
-            raise
+        except ImportError as exc:
+            extra = "onnx" if settings.runtime == "onnx" else "train"
+            raise ModelLoadError(
+                f"{where}: the {settings.runtime} runtime needs packages that are not installed "
+                f"({exc}); install them with: pip install 'genuine[{extra}]'"
+            ) from None
         except Exception as exc:  # transformers/onnxruntime raise many kinds
             raise ModelLoadError(
                 f"{where}: cannot load the {settings.runtime} model ({type(exc).__name__}: {exc}); "
