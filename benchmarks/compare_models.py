@@ -1,9 +1,11 @@
 """Model kinds side by side: the shipped n-gram model, a briefly fine-tuned transformer, and the
 embedding backend (frozen multilingual-e5-small, alone and concatenated with n-gram features).
 
-For each model: macro-F1 per language on the corpus test split and per file on the real labeled
-comments in ../shared/data/real (for the Chinese file, which holds generic comments only, the
-generic recall), comments/s, load time, peak memory and size on disk. Speed, load time and
+For each model: macro-F1 per language on the corpus test split, and per file on the real labeled
+comments in ../shared/data/real, both with the datasets' own labels and on the samples relabeled
+by our guide (loaded with benchmarks/real_data.py's own loaders; for the Chinese file, which
+holds generic comments only, the generic recall); comments/s, load time, peak memory and size
+on disk. Speed, load time and
 memory are measured in a fresh process per model (``--worker``), on the same comments. Prints
 Markdown tables.
 
@@ -41,20 +43,16 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
-from benchmarks.real_data import REAL, _metrics  # noqa: E402  (the real-data benchmark's own)
+from benchmarks.real_data import (  # noqa: E402  (the real-data benchmark's own loaders)
+    REAL,
+    RealSet,
+    _metrics,
+    load_real_sets,
+    load_relabeled_sets,
+)
 
 LANGS = ("vi", "zh", "en")
 SPEED_SAMPLE = 300
-
-
-def _real_files() -> dict[str, list[dict[str, Any]]]:
-    """The real labeled files, as benchmarks/real_data.py reads them; {} when absent."""
-    if not REAL.is_dir():
-        return {}
-    return {
-        path.name: [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
-        for path in sorted(REAL.glob("*.jsonl"))
-    }
 
 
 def _dir_size(path: Path) -> int:
@@ -70,16 +68,21 @@ def _worker(model_dir: str, texts_file: str) -> int:
     predictor = classifier.load(model_dir)
     predictor.predict(texts[:8], explain=False)  # warm-up: lazy resources, first-call costs
     load_s = time.perf_counter() - started
-    started = time.perf_counter()
-    predictor.predict(texts[8:], explain=True)
+    done, started = 0, time.perf_counter()
+    while done == 0 or time.perf_counter() - started < 3.0:  # at least 3 s of work
+        predictor.predict(texts[8:], explain=True)
+        done += len(texts) - 8
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(
-        json.dumps(
-            {"load_s": load_s, "per_s": (len(texts) - 8) / seconds, "peak_mb": peak_kb / 1024}
-        )
-    )
+    print(json.dumps({"load_s": load_s, "per_s": done / seconds, "peak_mb": _peak_rss_mb()}))
     return 0
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM; ru_maxrss would carry the parent's over exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
 
 
 def _measure(model_dir: Path, texts_file: Path) -> dict[str, float]:
@@ -143,7 +146,7 @@ def _evaluate(
     name: str,
     predictor: Any,
     test_rows: list[Any],
-    real: dict[str, list[dict[str, Any]]],
+    real: list[RealSet],
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"name": name, "corpus": {}, "real": {}}
     texts = [r.text for r in test_rows]
@@ -155,13 +158,11 @@ def _evaluate(
     for lang in LANGS:
         mask = langs == lang
         out["corpus"][lang] = _metrics(truth[mask], predicted[mask])["macro_f1"]
-    for file_name, rows in real.items():
-        r_texts = [r["text"] for r in rows]
-        r_langs = [r.get("lang") for r in rows]
-        r_scores = _scores(predictor, r_texts, r_langs)
-        r_pred = r_scores >= np.array([predictor.threshold_for(lang or "") for lang in r_langs])
-        r_truth = np.array([r["label"] == "substantive" for r in rows])
-        out["real"][file_name] = _metrics(r_truth, r_pred)
+    for real_set in real:
+        langs = [real_set.lang] * len(real_set.texts)
+        r_scores = _scores(predictor, real_set.texts, langs)
+        r_pred = r_scores >= predictor.threshold_for(real_set.lang)
+        out["real"][f"{real_set.name} ({real_set.labels})"] = _metrics(real_set.truth, r_pred)
     return out
 
 
@@ -186,15 +187,23 @@ def _print_tables(
             f"{s.get('per_s', float('nan')):,.0f} | {s.get('load_s', float('nan')):.1f} | "
             f"{s.get('peak_mb', float('nan')):,.0f} | {sizes.get(r['name'], 0) / 1e6:.1f} |"
         )
-    files = list(results[0]["real"]) if results else []
-    if not files:
+    names = list(results[0]["real"]) if results else []
+    if not names:
         print(f"\nreal data: skipped ({REAL} not found)")
         return
-    print("\n### Real labeled comments (../shared/data/real; macro-F1, zh: generic recall)\n")
-    print("| model | " + " | ".join(files) + " |")
-    print("|---|" + "---|" * len(files))
-    for r in results:
-        print(f"| {r['name']} | " + " | ".join(_real_cell(r["real"][f])[0] for f in files) + " |")
+    for labels, title in (
+        ("dataset", "datasets' own labels"),
+        ("our guide", "samples relabeled by our guide (benchmarks/real_relabeled)"),
+    ):
+        files = [n for n in names if n.endswith(f"({labels})")]
+        if not files:
+            continue
+        print(f"\n### Real comments, {title}: macro-F1 (zh spam file: generic recall)\n")
+        print("| model | " + " | ".join(f.replace(f" ({labels})", "") for f in files) + " |")
+        print("|---|" + "---|" * len(files))
+        for r in results:
+            cells = [_real_cell(r["real"][f])[0] for f in files]
+            print(f"| {r['name']} | " + " | ".join(cells) + " |")
 
 
 def main() -> int:
@@ -215,6 +224,11 @@ def main() -> int:
         "--workdir", default=None, help="where trained models go (default: a temp dir)"
     )
     parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse models already trained in --workdir (and --save-embedding) by an earlier run",
+    )
+    parser.add_argument(
         "--save-embedding",
         default=None,
         metavar="DIR",
@@ -231,13 +245,13 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     data = load_labeled(corpus_paths())
     test_rows = data.split("test")
-    real = _real_files()
+    real = load_real_sets() + load_relabeled_sets() if REAL.is_dir() else []
     sample = [r.text for r in test_rows][:SPEED_SAMPLE]
     texts_file = work / "speed_sample.json"
     texts_file.write_text(json.dumps(sample, ensure_ascii=False), encoding="utf-8")
     print(
         f"corpus: {len(data.rows)} rows ({len(data.split('train'))} train, {len(test_rows)} test); "
-        f"real files: {', '.join(f'{k} ({len(v)})' for k, v in real.items()) or 'none'}",
+        f"real sets: {', '.join(f'{r.name} {r.labels} ({len(r.texts)})' for r in real) or 'none'}",
         file=sys.stderr,
     )
     models: dict[str, Path] = {"n-gram (models/default)": ROOT / "models" / "default"}
@@ -262,15 +276,17 @@ def main() -> int:
                     if ngram_features and args.save_embedding
                     else work / name.replace(" ", "_")
                 )
-                started = time.perf_counter()
-                train_embedding(
-                    data,
-                    out,
-                    EmbeddingTrainingConfig(ngram_features=ngram_features),
-                    embedder=embedder,
-                    quiet=True,
-                )
-                print(f"{name}: trained in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+                if not (args.reuse and (out / "manifest.json").is_file()):
+                    started = time.perf_counter()
+                    train_embedding(
+                        data,
+                        out,
+                        EmbeddingTrainingConfig(ngram_features=ngram_features),
+                        embedder=embedder,
+                        quiet=True,
+                    )
+                    seconds = time.perf_counter() - started
+                    print(f"{name}: trained in {seconds:.0f} s", file=sys.stderr)
                 predictor = classifier.load(str(out))
                 predictor.backend.embedder = embedder  # same vectors, computed once
                 results.append(_evaluate(name, predictor, test_rows, real))
@@ -329,6 +345,9 @@ def _train_transformer(args: argparse.Namespace, data: Any, work: Path) -> tuple
             f"{Path(args.transformer_base).name} ({args.transformer_steps} steps)",
             5e-5,
         )
+    out = work / "transformer"
+    if args.reuse and (out / "manifest.json").is_file():
+        return name, out, 0.0
     config = TransformerTrainingConfig(
         base=str(base),
         max_steps=args.transformer_steps,
@@ -337,7 +356,7 @@ def _train_transformer(args: argparse.Namespace, data: Any, work: Path) -> tuple
         max_length=96,
     )
     started = time.perf_counter()
-    result = train_transformer(data, work / "transformer", config, quiet=True)
+    result = train_transformer(data, out, config, quiet=True)
     return name, result.model_dir, time.perf_counter() - started
 
 
