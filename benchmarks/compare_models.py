@@ -159,8 +159,8 @@ def _evaluate(
         mask = langs == lang
         out["corpus"][lang] = _metrics(truth[mask], predicted[mask])["macro_f1"]
     for real_set in real:
-        langs = [real_set.lang] * len(real_set.texts)
-        r_scores = _scores(predictor, real_set.texts, langs)
+        hints: list[str | None] = [real_set.lang] * len(real_set.texts)
+        r_scores = _scores(predictor, real_set.texts, hints)
         r_pred = r_scores >= predictor.threshold_for(real_set.lang)
         out["real"][f"{real_set.name} ({real_set.labels})"] = _metrics(real_set.truth, r_pred)
     return out
