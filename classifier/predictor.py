@@ -54,8 +54,11 @@ class Prediction:
 
 @dataclass
 class _Prepared:
+    """A chunk's distinct usable comments, analyzed once each (bought engagement repeats
+    itself: copy-paste and one-word reactions), and where each one goes in the output."""
+
     docs: list[Doc] = field(default_factory=list)
-    positions: list[int] = field(default_factory=list)
+    positions: list[list[int]] = field(default_factory=list)  # input indices per doc
     errors: dict[int, str] = field(default_factory=dict)
     truncated: set[int] = field(default_factory=set)
 
@@ -64,6 +67,7 @@ def _prepare(
     texts: Sequence[Any], langs: Sequence[str | None] | None, vi_segmenter: str
 ) -> _Prepared:
     prepared = _Prepared()
+    seen: dict[tuple[str, str | None], int] = {}
     for index, text in enumerate(texts):
         if text is None or (isinstance(text, float) and math.isnan(text)):
             prepared.errors[index] = "missing text (None)"
@@ -84,8 +88,13 @@ def _prepare(
             text = text[:MAX_CHARS]
             prepared.truncated.add(index)
         lang_hint = langs[index] if langs is not None else None
+        key = (text, lang_hint)
+        if key in seen:
+            prepared.positions[seen[key]].append(index)
+            continue
+        seen[key] = len(prepared.docs)
         prepared.docs.append(analyze(text, lang_hint, vi_segmenter))
-        prepared.positions.append(index)
+        prepared.positions.append([index])
     return prepared
 
 
@@ -171,18 +180,19 @@ class Predictor:
             scores, categories, reasons = result.scores, result.categories, result.reasons
             positive = POSITIVE_LABEL
             negative = next(label for label in LABELS if label != positive)
-            for k, index in enumerate(prepared.positions):
+            for k, indices in enumerate(prepared.positions):
                 doc = prepared.docs[k]
                 score = float(scores[k])
                 label = positive if score >= self.threshold_for(doc.lang) else negative
-                output[index] = Prediction(
-                    label=label,
-                    score=score,
-                    lang=doc.lang,
-                    reasons=tuple(reasons[k]) if reasons is not None else (),
-                    category=categories[k] if categories is not None else None,
-                    truncated=index in prepared.truncated,
-                )
+                for index in indices:
+                    output[index] = Prediction(
+                        label=label,
+                        score=score,
+                        lang=doc.lang,
+                        reasons=tuple(reasons[k]) if reasons is not None else (),
+                        category=categories[k] if categories is not None else None,
+                        truncated=index in prepared.truncated,
+                    )
         return [p for p in output if p is not None]
 
 

@@ -84,3 +84,25 @@ def test_prediction_to_dict_is_json_ready(tiny_predictor):
 
     data = tiny_predictor.predict(["nice", None])
     json.dumps([d.to_dict() for d in data])
+
+
+def test_repeated_comments_in_a_batch_get_the_same_result_in_place(tiny_predictor):
+    texts = [
+        "hay quá",
+        "which lens is this?",
+        "hay quá",
+        None,
+        "hay quá",
+        "x" * 25_000,
+        "x" * 25_000,
+    ]
+    out = tiny_predictor.predict(texts)
+    singles = [tiny_predictor.predict(t) for t in ("hay quá", "which lens is this?")]
+    assert len(out) == len(texts)
+    assert out[0] == out[2] == out[4] == singles[0]
+    assert out[1] == singles[1]
+    assert out[3].error == "missing text (None)"
+    assert out[5].truncated and out[6].truncated and out[5].score == out[6].score
+    # A language hint is part of what makes two comments the same.
+    hinted = tiny_predictor.predict(["hay quá", "hay quá"], langs=["vi", "en"])
+    assert [p.lang for p in hinted] == ["vi", "en"]
