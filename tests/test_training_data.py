@@ -96,6 +96,13 @@ def test_split_is_stable_and_ignores_case_punctuation_and_digits():
     ]
 
 
+def test_emoji_only_texts_key_on_their_symbols():
+    assert text_key("😍😍😍") == text_key("😍 😍") == "😍"
+    assert text_key("❤️") == text_key("❤")  # the emoji variation selector does not count
+    assert text_key("🔥👏") != text_key("😍")
+    assert text_key("hay quá 😍") == "hayquá"  # with letters, emoji are dropped as before
+
+
 def test_corpus_meets_the_contract(corpus):
     from collections import Counter
 

@@ -29,12 +29,23 @@ OPTIONAL_FIELDS = ("platform", "topic", "creator_id", "post_id", "author_id", "c
 
 _KEY_DROP = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")
+_SYMBOL_DROP = re.compile(r"[\s\ufe0f\u200d]+")  # spaces, emoji variation selector, joiner
+_SYMBOL_RUN = re.compile(r"(.)\1+")
 
 
 def text_key(text: str) -> str:
-    """Normalized key: NFKC, lower-case, digits folded, punctuation/space/emoji dropped."""
+    """Normalized key: NFKC, lower-case, digits folded, punctuation/space/emoji dropped.
+
+    A text with no letters or digits keys on its symbols instead, each run squashed to one
+    ("😍😍😍" and "😍😍" share a key, "🔥👏" has its own), so emoji-only comments are not all
+    duplicates of each other.
+    """
     folded = unicodedata.normalize("NFKC", text).lower()
-    return _KEY_DROP.sub("", _DIGITS.sub("0", folded))
+    key = _KEY_DROP.sub("", _DIGITS.sub("0", folded))
+    if key:
+        return key
+    symbols = _SYMBOL_DROP.sub("", folded)
+    return _SYMBOL_RUN.sub(r"\1", symbols)
 
 
 def split_of(text: str) -> str:
