@@ -32,10 +32,15 @@ def free_port() -> int:
 
 
 def rss_mb(pid: int) -> float:
+    """Resident memory of the server and its worker processes (``--workers N`` forks them)."""
+    total = 0.0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+            total += int(line.split()[1]) / 1024
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            total += rss_mb(int(child))
+    return total
 
 
 def texts() -> list[str]:
@@ -108,7 +113,15 @@ def main() -> int:
                         latencies.append(elapsed)
                         errors += not ok
 
+        samples: list[float] = []  # server RSS every few seconds: growth must level off
+
+        def sample_memory() -> None:
+            while time.time() < stop_at:
+                samples.append(rss_mb(server.pid))
+                time.sleep(max(1.0, args.seconds / 12))
+
         threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
+        threads.append(threading.Thread(target=sample_memory))
         began = time.time()
         for thread in threads:
             thread.start()
@@ -120,13 +133,14 @@ def main() -> int:
             statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
         )
         print(
-            "| clients | batch | seconds | requests | comments/s | p50 ms | p99 ms | errors | server RSS start -> end MB |"
+            "| workers | clients | batch | seconds | requests | comments/s | p50 ms | p99 ms | errors | server RSS start -> end MB |"
         )
-        print("|---|---|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
         print(
             f"| {args.workers} | {args.clients} | {args.batch} | {wall:.0f} | {len(latencies)} | {len(latencies) * args.batch / wall:,.0f} | "
             f"{quantiles[49] * 1000:.0f} | {quantiles[98] * 1000:.0f} | {errors} | {rss_start:.0f} -> {rss_end:.0f} |"
         )
+        print(f"\nserver RSS during the run (MB): {' '.join(f'{m:.0f}' for m in samples)}")
         return 0 if errors == 0 else 1
     finally:
         server.terminate()
