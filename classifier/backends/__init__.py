@@ -37,6 +37,11 @@ class BackendOutput:
     reasons: list[tuple[str, ...]] | None = None
 
 
+def sigmoid(values: np.ndarray) -> np.ndarray:
+    """Logistic function, clipped so large margins do not overflow ``exp``."""
+    return 1.0 / (1.0 + np.exp(-np.clip(values, -50.0, 50.0)))
+
+
 class Backend(Protocol):
     vi_segmenter: str
 

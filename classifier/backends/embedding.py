@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from classifier.backends import BackendOutput
+from classifier.backends import BackendOutput, sigmoid
 from classifier.features import signals
 from classifier.model_dir import ModelDir, ModelLoadError
 from classifier.reasons import MAX_REASONS, rule_reasons
@@ -168,10 +168,6 @@ class EmbeddingHead:
         return cls(coef.astype(np.float32), intercept, platt_a, platt_b, scale)
 
 
-def _sigmoid(values: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(values, -50.0, 50.0)))
-
-
 class EmbeddingBackend:
     """Embedder + head (+ n-gram part); ``predict(docs)`` gives calibrated scores and rule reasons."""
 
@@ -239,7 +235,7 @@ class EmbeddingBackend:
         return np.asarray(margins, dtype=np.float64)
 
     def calibrate(self, margins: np.ndarray) -> np.ndarray:
-        return _sigmoid(self.head.platt_a * margins + self.head.platt_b)
+        return sigmoid(self.head.platt_a * margins + self.head.platt_b)
 
     def predict(self, docs: list[Doc], explain: bool = True) -> BackendOutput:
         scores = self.calibrate(self.margins(docs))

@@ -27,7 +27,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize as l2_normalize
 from sklearn.utils import murmurhash3_32
 
-from classifier.backends import BackendOutput
+from classifier.backends import BackendOutput, sigmoid
 from classifier.features import FEATURE_NAMES, feature_matrix
 from classifier.model_dir import CATEGORIES, ModelDir, ModelLoadError
 from classifier.reasons import MAX_REASONS, rule_reasons
@@ -190,10 +190,6 @@ class Featurizer:
         )
 
 
-def _sigmoid(values: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(values, -50, 50)))
-
-
 @dataclass
 class NgramWeights:
     """Learned parameters, dense over all columns in memory, sparse on disk."""
@@ -307,7 +303,7 @@ class NgramBackend:
         return np.asarray(matrix @ self.weights.coef, dtype=np.float64) + self.weights.intercept
 
     def calibrate(self, margins: np.ndarray) -> np.ndarray:
-        return _sigmoid(self.weights.platt_a * margins + self.weights.platt_b)
+        return sigmoid(self.weights.platt_a * margins + self.weights.platt_b)
 
     def predict(self, docs: list[Doc], explain: bool = True) -> BackendOutput:
         matrix, _dense, found = self.featurizer.transform(docs)

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from classifier.backends import BackendOutput
+from classifier.backends import BackendOutput, sigmoid
 from classifier.features import signals
 from classifier.model_dir import POSITIVE_LABEL, ModelDir, ModelLoadError
 from classifier.reasons import MAX_REASONS, rule_reasons
@@ -275,10 +275,6 @@ class OnnxRunner:
         return np.asarray(self.session.run(["logits"], batch)[0], dtype=np.float32)
 
 
-def _sigmoid(values: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(values, -50.0, 50.0)))
-
-
 class TransformerBackend:
     """Tokenizer + model runner; ``predict(docs)`` gives calibrated scores and rule reasons."""
 
@@ -357,7 +353,7 @@ class TransformerBackend:
         return out
 
     def calibrate(self, margins: np.ndarray) -> np.ndarray:
-        return _sigmoid(margins / self.settings.temperature)
+        return sigmoid(margins / self.settings.temperature)
 
     def texts(self, docs: Sequence[Doc]) -> list[str]:
         return [doc.text if self.settings.input_text == "normalized" else doc.raw for doc in docs]
