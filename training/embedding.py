@@ -331,6 +331,11 @@ def _write_model_dir(
             "The encoder dominates: expect roughly 100-200 comments/s per CPU core, tens of times "
             "slower than the n-gram model.\n"
         ),
+        reproduce=(
+            f"`genuine train --backend embedding` (seed {config.seed}) embeds with the frozen "
+            "encoder and fits a seeded logistic regression on the embeddings (reruns are not "
+            "checked for byte-identical weights)."
+        ),
     )
     atomic_write_text(out / CARD_NAME, card)
     manifest = Manifest(

@@ -37,7 +37,15 @@ def render_card(
     settings: dict[str, Any],
     versions: dict[str, str],
     extra_sections: str = "",
+    reproduce: str | None = None,
 ) -> str:
+    """The model card; ``reproduce`` says how far a rerun gives the same weights (default: the
+    n-gram trainer's byte-identical promise, which its tests check)."""
+    if reproduce is None:
+        reproduce = (
+            f"`genuine train` (the shipped corpus, seed {settings.get('seed', '')}) writes "
+            "byte-identical weights."
+        )
     counts = data_summary.get("counts", {})
     count_lines = "\n".join(f"| {split} | {n} |" for split, n in counts.items())
     settings_lines = "\n".join(f"- `{k}`: {v}" for k, v in settings.items())
@@ -82,7 +90,7 @@ Training data SHA-256: `{data_summary.get("sha256", "")}`.
   full account of the model.
 
 ## Reproduce
-`genuine train` (the shipped corpus, seed {settings.get("seed", "")}) writes byte-identical weights.
+{reproduce}
 
 Library versions: {version_lines}.
 """

@@ -608,6 +608,11 @@ def _write_model_dir(
         settings=settings_card,
         versions=versions,
         extra_sections=_extra_sections(history, run),
+        reproduce=(
+            f"Training is seeded (seed {config.seed}): on CPU the same data, base model and "
+            "settings give the same weights; on a GPU, mixed precision and cuDNN can add small "
+            "differences."
+        ),
     )
     atomic_write_text(out / CARD_NAME, card)
     manifest = Manifest(
