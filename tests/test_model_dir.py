@@ -63,3 +63,28 @@ def test_manifest_records_data_hash_metrics_and_versions(tiny_model_dir):
 def test_model_dir_has_no_pickles(tiny_model_dir):
     for path in tiny_model_dir.iterdir():
         assert path.suffix in {".json", ".md", ".safetensors"}
+
+
+def test_category_head_survives_the_round_trip_through_safetensors(tiny_predictor, corpus):
+    """A Fortran-ordered coefficient matrix once came back scrambled from safetensors: the
+    loaded category head then named the wrong category for almost every comment."""
+    import random
+
+    rng = random.Random(0)
+    rows = list(corpus.rows)
+    rng.shuffle(rows)
+    seen = [r for r in rows[:1500] if r.split == "train"][:400]  # the tiny model's training rows
+    predictions = tiny_predictor.predict([r.text for r in seen], explain=False)
+    agree = sum(p.category == r.category for p, r in zip(predictions, seen, strict=True))
+    assert agree / len(seen) > 0.8
+
+
+def test_tensors_are_written_in_c_order(tmp_path):
+    import numpy as np
+    from safetensors.numpy import load_file
+
+    from training.ngram import write_tensors
+
+    matrix = np.asfortranarray(np.arange(12, dtype=np.float32).reshape(3, 4))
+    write_tensors(tmp_path / "w.safetensors", {"m": matrix}, "test")
+    assert np.array_equal(load_file(str(tmp_path / "w.safetensors"))["m"], matrix)

@@ -35,7 +35,7 @@ from classifier.backends.embedding import (
 from classifier.backends.ngram import CONFIG_FILE as NGRAM_CONFIG
 from classifier.backends.ngram import WEIGHTS_FILE as NGRAM_WEIGHTS
 from classifier.backends.ngram import Featurizer, NgramBackend, NgramConfig, NgramWeights
-from classifier.io.atomic import atomic_path, atomic_write_text
+from classifier.io.atomic import atomic_write_text
 from classifier.model_dir import (
     CARD_NAME,
     LABELS,
@@ -47,7 +47,7 @@ from classifier.model_dir import (
 from training.data import LANGS, LabeledData, data_sha256
 from training.evaluate import LengthBaseline, evaluate
 from training.model_card import library_versions, render_card
-from training.ngram import NgramTrainingConfig, _headline, _platt, analyze_rows
+from training.ngram import NgramTrainingConfig, _headline, _platt, analyze_rows, write_tensors
 
 VERSIONS = (
     "genuine",
@@ -281,18 +281,14 @@ def _write_model_dir(
     speed: dict[str, float],
     seconds: dict[str, float],
 ) -> None:
-    from safetensors.numpy import save_file
-
     out.mkdir(parents=True, exist_ok=True)
     (out / MANIFEST_NAME).unlink(missing_ok=True)  # written last; a half-written dir never loads
-    with atomic_path(out / HEAD_FILE) as tmp:
-        save_file(backend.head.to_tensors(), str(tmp), metadata={"format": "genuine-embedding-v1"})
+    write_tensors(out / HEAD_FILE, backend.head.to_tensors(), "genuine-embedding-v1")
     atomic_write_text(out / CONFIG_FILE, backend.settings.to_json())
     files = [HEAD_FILE, CONFIG_FILE]
     if backend.ngram is not None:
         (out / NGRAM_DIR).mkdir(exist_ok=True)
-        with atomic_path(out / NGRAM_DIR / NGRAM_WEIGHTS) as tmp:
-            save_file(backend.ngram.tensors(), str(tmp), metadata={"format": "genuine-ngram-v1"})
+        write_tensors(out / NGRAM_DIR / NGRAM_WEIGHTS, backend.ngram.tensors(), "genuine-ngram-v1")
         atomic_write_text(out / NGRAM_DIR / NGRAM_CONFIG, backend.ngram.featurizer.config.to_json())
         files += [f"{NGRAM_DIR}/{NGRAM_WEIGHTS}", f"{NGRAM_DIR}/{NGRAM_CONFIG}"]
     versions = library_versions(VERSIONS)

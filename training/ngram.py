@@ -97,6 +97,20 @@ def _platt(
     return float(platt.coef_[0, 0]), float(platt.intercept_[0])
 
 
+def write_tensors(path: Path, tensors: dict[str, np.ndarray], file_format: str) -> None:
+    """Write ``tensors`` to a safetensors file atomically, each in C order: safetensors writes
+    an array's memory as it is and reads it back as C order, so a Fortran-ordered array (as
+    scikit-learn's multinomial ``coef_`` can be) would come back scrambled."""
+    from safetensors.numpy import save_file
+
+    with atomic_path(path) as tmp:
+        save_file(
+            {name: np.ascontiguousarray(value) for name, value in tensors.items()},
+            str(tmp),
+            metadata={"format": file_format},
+        )
+
+
 @dataclass
 class TrainResult:
     model_dir: Path
@@ -215,11 +229,8 @@ def _write_model_dir(
     metrics: dict[str, Any],
     summary: dict[str, Any],
 ) -> None:
-    from safetensors.numpy import save_file
-
     out.mkdir(parents=True, exist_ok=True)
-    with atomic_path(out / WEIGHTS_FILE) as tmp:
-        save_file(backend.tensors(), str(tmp), metadata={"format": "genuine-ngram-v1"})
+    write_tensors(out / WEIGHTS_FILE, backend.tensors(), "genuine-ngram-v1")
     atomic_write_text(out / CONFIG_FILE, backend.featurizer.config.to_json())
     settings = {
         "seed": config.seed,
