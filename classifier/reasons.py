@@ -5,7 +5,11 @@ Every backend can use these; the n-gram backend adds its strongest n-grams.
 
 from __future__ import annotations
 
-from classifier.features import Signals
+from collections.abc import Sequence
+
+import numpy as np
+
+from classifier.features import Signals, signals
 from classifier.text import Doc
 from classifier.text.normalize import CONTACT_PLACEHOLDERS
 
@@ -72,3 +76,12 @@ def rule_reasons(doc: Doc, found: Signals, substantive: bool) -> list[str]:
     if substantive:
         return substantive_reasons(doc, found)
     return generic_reasons(doc, found)
+
+
+def rule_reasons_for(docs: Sequence[Doc], scores: np.ndarray) -> list[tuple[str, ...]]:
+    """Rule reasons for each doc's predicted side (score >= 0.5 is substantive), for backends
+    without reasons of their own."""
+    return [
+        tuple(rule_reasons(doc, signals(doc), bool(score >= 0.5))[:MAX_REASONS])
+        for doc, score in zip(docs, scores, strict=True)
+    ]

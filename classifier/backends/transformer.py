@@ -36,9 +36,8 @@ from typing import Any
 import numpy as np
 
 from classifier.backends import BackendOutput, sigmoid
-from classifier.features import signals
 from classifier.model_dir import POSITIVE_LABEL, ModelDir, ModelLoadError
-from classifier.reasons import MAX_REASONS, rule_reasons
+from classifier.reasons import rule_reasons_for
 from classifier.text import Doc
 
 SETTINGS_KEY = "transformer"
@@ -360,10 +359,5 @@ class TransformerBackend:
 
     def predict(self, docs: list[Doc], explain: bool = True) -> BackendOutput:
         scores = self.calibrate(self.margins(self.texts(docs)))
-        reasons = None
-        if explain:
-            reasons = [
-                tuple(rule_reasons(doc, signals(doc), bool(score >= 0.5))[:MAX_REASONS])
-                for doc, score in zip(docs, scores, strict=True)
-            ]
+        reasons = rule_reasons_for(docs, scores) if explain else None
         return BackendOutput(scores=scores, categories=None, reasons=reasons)
