@@ -16,18 +16,16 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction import FeatureHasher
-from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize as l2_normalize
-from sklearn.utils import murmurhash3_32
 
 from classifier.backends import BackendOutput, sigmoid
+from classifier.backends.hashing import HASHINGS, make_hasher, word_tokens
 from classifier.features import FEATURE_NAMES, feature_matrix
 from classifier.model_dir import CATEGORIES, ModelDir, ModelLoadError
 from classifier.reasons import MAX_REASONS, rule_reasons
@@ -49,6 +47,7 @@ class NgramConfig:
     word_features: int = 2**19
     dense_scale: float = 1.0
     vi_segmenter: str = "syllable"
+    hashing: str = "fnv"
     feature_names: tuple[str, ...] = field(default=FEATURE_NAMES)
 
     def __post_init__(self) -> None:
@@ -64,6 +63,8 @@ class NgramConfig:
             raise ValueError(
                 f"vi_segmenter must be 'syllable' or 'underthesea', got {self.vi_segmenter!r}"
             )
+        if self.hashing not in HASHINGS:
+            raise ValueError(f"hashing must be one of {HASHINGS}, got {self.hashing!r}")
         if self.dense_scale <= 0:
             raise ValueError(f"dense_scale must be positive, got {self.dense_scale}")
 
@@ -80,11 +81,8 @@ class NgramConfig:
         data["char_ngram_range"] = tuple(data["char_ngram_range"])
         data["word_ngram_range"] = tuple(data["word_ngram_range"])
         data["feature_names"] = tuple(data["feature_names"])
+        data.setdefault("hashing", "sklearn")  # configs written before the fnv hasher
         return cls(**data)
-
-
-def _identity(text: str) -> str:
-    return text
 
 
 class Featurizer:
@@ -97,55 +95,19 @@ class Featurizer:
         idf_word: np.ndarray | None = None,
     ):
         self.config = config
-        self.char_hasher = HashingVectorizer(
-            analyzer="char_wb",
-            ngram_range=config.char_ngram_range,
-            n_features=config.char_features,
-            alternate_sign=False,
-            norm=None,
-            lowercase=False,
-            dtype=np.float32,
-        )
-        self.word_hasher = HashingVectorizer(
-            analyzer="word",
-            tokenizer=str.split,
-            token_pattern=None,
-            preprocessor=_identity,
-            ngram_range=config.word_ngram_range,
-            n_features=config.word_features,
-            alternate_sign=False,
-            norm=None,
-            lowercase=False,
-            dtype=np.float32,
+        self.hasher = make_hasher(
+            config.hashing,
+            config.char_ngram_range,
+            config.word_ngram_range,
+            config.char_features,
+            config.word_features,
         )
         self.idf_char = idf_char
         self.idf_word = idf_word
-        self._char_analyzer = self.char_hasher.build_analyzer()
-        self._word_analyzer = self.word_hasher.build_analyzer()
-        self._char_dict_hasher = FeatureHasher(
-            config.char_features, input_type="dict", alternate_sign=False, dtype=np.float32
-        )
-        self._word_dict_hasher = FeatureHasher(
-            config.word_features, input_type="dict", alternate_sign=False, dtype=np.float32
-        )
-
-    @staticmethod
-    def word_text(doc: Doc) -> str:
-        return " ".join(token.replace(" ", "_") for token in doc.tokens)
 
     def counts(self, docs: list[Doc]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """Hashed n-gram counts, the same matrices HashingVectorizer.transform gives.
-
-        Counting n-grams with ``Counter`` (C code) and hashing the dicts skips the per-n-gram
-        Python generator inside HashingVectorizer, about a third of the featurization time.
-        """
-        char_ngrams = self._char_analyzer
-        word_ngrams = self._word_analyzer
-        chars = self._char_dict_hasher.transform(Counter(char_ngrams(doc.text)) for doc in docs)
-        words = self._word_dict_hasher.transform(
-            Counter(word_ngrams(self.word_text(doc))) for doc in docs
-        )
-        return sp.csr_matrix(chars), sp.csr_matrix(words)
+        """Hashed char and word n-gram counts, one row per doc."""
+        return self.hasher.counts(docs)
 
     def fit_idf(self, docs: list[Doc]) -> Featurizer:
         chars, words = self.counts(docs)
@@ -182,12 +144,12 @@ class Featurizer:
         )
         return matrix, dense, found
 
-    def word_column(self, ngram: str) -> int:
-        """Column of a word n-gram in the full matrix (same hash as HashingVectorizer)."""
-        return (
-            self.config.char_features
-            + abs(murmurhash3_32(ngram, seed=0)) % self.config.word_features
-        )
+    def word_grams(self, doc: Doc, max_tokens: int) -> Iterator[tuple[str, int]]:
+        """The word n-grams of the first ``max_tokens`` tokens, with their columns in the
+        full matrix."""
+        start = self.config.char_features
+        for gram, column in self.hasher.word_grams(word_tokens(doc)[:max_tokens]):
+            yield gram, start + column
 
 
 @dataclass
@@ -342,19 +304,24 @@ class NgramBackend:
         self, matrix: sp.csr_matrix, substantive: np.ndarray
     ) -> list[int | None]:
         """Per row, the word n-gram column pushing hardest towards the predicted label (or None)."""
-        start = self.featurizer.config.char_features
-        words = matrix[:, start : start + self.featurizer.config.word_features].tocsr()
-        coef = self.weights.coef[start : start + self.featurizer.config.word_features]
-        out: list[int | None] = []
-        for row in range(words.shape[0]):
-            lo, hi = words.indptr[row], words.indptr[row + 1]
-            if lo == hi:
-                out.append(None)
-                continue
-            columns = words.indices[lo:hi]
-            push = coef[columns] * words.data[lo:hi] * (1.0 if substantive[row] else -1.0)
-            best = int(np.argmax(push))
-            out.append(int(columns[best]) + start if push[best] >= MIN_NGRAM_PUSH else None)
+        first = self.featurizer.config.char_features
+        last = first + self.featurizer.config.word_features
+        rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+        in_words = (matrix.indices >= first) & (matrix.indices < last)
+        rows, columns = rows[in_words], matrix.indices[in_words]
+        sign = np.where(substantive[rows], 1.0, -1.0)
+        push = self.weights.coef[columns] * matrix.data[in_words] * sign
+        strong = push >= MIN_NGRAM_PUSH
+        rows, columns, push = rows[strong], columns[strong], push[strong]
+        # Strongest push first within each row; ties go to the lower column, as argmax did.
+        order = np.lexsort((columns, -push, rows))
+        out: list[int | None] = [None] * matrix.shape[0]
+        seen = np.ones(len(order), dtype=bool)
+        seen[1:] = rows[order][1:] != rows[order][:-1]
+        for row, column in zip(
+            rows[order][seen].tolist(), columns[order][seen].tolist(), strict=True
+        ):
+            out[row] = column
         return out
 
     def _explain(self, doc: Doc, found: Any, score: float, column: int | None) -> tuple[str, ...]:
@@ -368,14 +335,10 @@ class NgramBackend:
 
     def _ngram_of_column(self, doc: Doc, column: int) -> str | None:
         """Recover the word n-gram behind a hashed column by hashing the doc's own n-grams."""
-        tokens = Featurizer.word_text(doc).split()[:EXPLAIN_MAX_TOKENS]
-        low, high = self.featurizer.config.word_ngram_range
-        for n in range(low, high + 1):
-            for i in range(len(tokens) - n + 1):
-                gram = " ".join(tokens[i : i + n])
-                if self.featurizer.word_column(gram) == column:
-                    placeholder = gram.startswith("_") and gram.endswith("_")
-                    return None if placeholder or not any(ch.isalnum() for ch in gram) else gram
+        for gram, gram_column in self.featurizer.word_grams(doc, EXPLAIN_MAX_TOKENS):
+            if gram_column == column:
+                placeholder = gram.startswith("_") and gram.endswith("_")
+                return None if placeholder or not any(ch.isalnum() for ch in gram) else gram
         return None
 
 
