@@ -22,6 +22,7 @@ from classifier.text.segment import regex_tokens
 LEXICON_PATH = Path(__file__).resolve().parent / "resources" / "lexicon.json"
 LEXICON_KINDS = ("generic_phrase", "request", "promo", "follow", "question", "experience")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
 _TIMESTAMP = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
 _NUMBER = re.compile(r"\d")
 _QUESTION_MARK = re.compile(r"[?？]")
@@ -96,7 +97,20 @@ class PhraseSet:
 
     token_phrases: frozenset[str]
     han_phrases: tuple[str, ...]
-    first_tokens: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class LexiconIndex:
+    """Every kind's phrases for one language, indexed for one pass over a comment.
+
+    ``by_gram`` maps a token n-gram to the kinds it is a phrase of; ``han_by_first`` maps a
+    Han character to the Han phrases starting with it (and their kinds), so a comment is
+    checked only against phrases whose first character it contains.
+    """
+
+    by_gram: dict[str, tuple[str, ...]]
+    han_by_first: dict[str, tuple[tuple[str, tuple[str, ...]], ...]]
+    han_firsts: frozenset[str]
 
 
 def _phrase_set(phrases: list[str]) -> PhraseSet:
@@ -106,16 +120,24 @@ def _phrase_set(phrases: list[str]) -> PhraseSet:
             han_phrases.add(phrase)
         else:
             token_phrases.add(" ".join(regex_tokens(phrase)))
-    firsts = frozenset(p.split(" ")[0] for p in token_phrases)
-    return PhraseSet(
-        frozenset(token_phrases), tuple(sorted(han_phrases, key=len, reverse=True)), firsts
-    )
+    return PhraseSet(frozenset(token_phrases), tuple(sorted(han_phrases)))
 
 
-@cache
-def _all_first_tokens() -> frozenset[str]:
-    return frozenset().union(
-        *(ps.first_tokens for table in _lexicon().values() for ps in table.values())
+def _index(sets: dict[str, PhraseSet]) -> LexiconIndex:
+    by_gram: dict[str, list[str]] = {}
+    han: dict[str, list[str]] = {}
+    for kind, phrase_set in sets.items():
+        for gram in phrase_set.token_phrases:
+            by_gram.setdefault(gram, []).append(kind)
+        for phrase in phrase_set.han_phrases:
+            han.setdefault(phrase, []).append(kind)
+    han_by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for phrase in sorted(han):
+        han_by_first.setdefault(phrase[0], []).append((phrase, tuple(han[phrase])))
+    return LexiconIndex(
+        {gram: tuple(kinds) for gram, kinds in by_gram.items()},
+        {first: tuple(entries) for first, entries in han_by_first.items()},
+        frozenset(han_by_first),
     )
 
 
@@ -131,58 +153,100 @@ def _lexicon() -> dict[str, dict[str, PhraseSet]]:
     return compiled
 
 
+@cache
+def _lexicon_index(lang: str) -> LexiconIndex:
+    """The phrases that apply to ``lang``: its own list per kind, else every language's."""
+    table = _lexicon()
+    return _index({kind: table[kind].get(lang) or table[kind]["*"] for kind in LEXICON_KINDS})
+
+
+@cache
+def _longest_phrase_from() -> dict[str, int]:
+    """For each token that starts a Latin phrase, the most tokens a phrase from it has."""
+    longest: dict[str, int] = {}
+    for table in _lexicon().values():
+        for phrase_set in table.values():
+            for gram in phrase_set.token_phrases:
+                parts = gram.split(" ")
+                longest[parts[0]] = max(longest.get(parts[0], 0), len(parts))
+    return longest
+
+
 def token_ngrams(tokens: tuple[str, ...], max_n: int = MAX_PHRASE_TOKENS) -> list[str]:
-    """Token n-grams (1..max_n, joined by spaces, text order) that could start a lexicon phrase."""
-    firsts = _all_first_tokens()
+    """Token n-grams (joined by spaces, text order) that could be a lexicon phrase: those
+    starting with a phrase's first token, up to that token's longest phrase."""
+    longest = _longest_phrase_from()
+    if longest.keys().isdisjoint(tokens):  # most comments: no phrase starts anywhere
+        return []
+    starts = [(i, most) for i, token in enumerate(tokens) if (most := longest.get(token))]
     grams = []
-    for i, token in enumerate(tokens):
-        if token not in firsts:
-            continue
-        for n in range(1, min(max_n, len(tokens) - i) + 1):
+    for i, most in starts:
+        grams.append(tokens[i])
+        for n in range(2, min(most, max_n, len(tokens) - i) + 1):
             grams.append(" ".join(tokens[i : i + n]))
     return grams
 
 
-def _matches(kind: str, lang: str, text: str, grams: list[str]) -> list[str]:
-    table = _lexicon()[kind]
-    phrases = table.get(lang) or table["*"]
-    found = [g for g in grams if g in phrases.token_phrases]
-    if phrases.han_phrases and _HAN.search(text):
-        found += [p for p in phrases.han_phrases if p in text]
-    return found
+def lexicon_hits(lang: str, text: str, tokens: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The phrases of each kind in a comment: token phrases in text order, then Han ones in
+    text order."""
+    index = _lexicon_index(lang)
+    found: dict[str, list[str]] = {kind: [] for kind in LEXICON_KINDS}
+    for gram in token_ngrams(tokens):
+        for kind in index.by_gram.get(gram, ()):
+            found[kind].append(gram)
+    firsts = index.han_firsts.intersection(text)
+    if firsts:
+        han: dict[str, list[tuple[int, str]]] = {}
+        for first in firsts:
+            for phrase, kinds in index.han_by_first[first]:
+                position = text.find(phrase)
+                if position >= 0:
+                    for kind in kinds:
+                        han.setdefault(kind, []).append((position, phrase))
+        for kind, hits in han.items():
+            found[kind] += [phrase for _, phrase in sorted(hits)]
+    return {kind: tuple(hits) for kind, hits in found.items()}
+
+
+_LEX_NAMES = tuple(f"lex_{kind}" for kind in LEXICON_KINDS)
 
 
 def signals(doc: Doc) -> Signals:
     """Explicit feature values (in FEATURE_NAMES order) and the phrases that fired."""
     text = doc.text
     n_tokens = len(doc.tokens)
-    word_tokens = [t for t in doc.tokens if _LETTER_OR_DIGIT.search(t) and not t.startswith("_")]
+    search = _LETTER_OR_DIGIT.search
+    # A token with a letter or digit that is not a placeholder (isalnum() is the fast path).
+    word_tokens = [t for t in doc.tokens if t.isalnum() or (t[:1] != "_" and search(t))]
     placeholders = doc.placeholders
-    grams = token_ngrams(doc.tokens)
-    hits = {kind: tuple(_matches(kind, doc.lang, text, grams)) for kind in LEXICON_KINDS}
+    hits = lexicon_hits(doc.lang, text, doc.tokens)
     generic_chars = sum(len(h) for h in hits["generic_phrase"])
-    letters = len(_LETTER_OR_DIGIT.findall(text))
+    letters = len(_NOT_LETTER_OR_DIGIT.sub("", text))
     mention = placeholders.get("mention", 0)
+    contact = bool(placeholders) and any(placeholders.get(k) for k in CONTACT_PLACEHOLDERS)
+    mashed = sum(1 for t in word_tokens if len(t) >= 7 and _looks_mashed(t))
     values = {
         "log_tokens": math.log1p(n_tokens),
         "log_chars": math.log1p(len(text)),
         "emoji_share": doc.n_emoji / max(1, n_tokens),
         "no_letters": float(not word_tokens),
         "question_mark": float(bool(_QUESTION_MARK.search(text))),
-        "contact_handle": float(sum(placeholders.get(k, 0) for k in CONTACT_PLACEHOLDERS) > 0),
+        "contact_handle": float(contact),
         "url": float(placeholders.get("url", 0) > 0),
         "mention": float(mention > 0),
         "mention_only": float(mention > 0 and len(word_tokens) <= 2),
         "hashtag": min(placeholders.get("hashtag", 0), 5) / 5.0,
         "repeat_runs": min(doc.repeat_runs, 3) / 3.0,
-        "timestamp": float(bool(_TIMESTAMP.search(text))),
+        "timestamp": float(":" in text and bool(_TIMESTAMP.search(text))),
         "has_number": float(bool(_NUMBER.search(text))),
-        **{f"lex_{kind}": min(len(hits[kind]), 3) / 3.0 for kind in LEXICON_KINDS},
+        **{
+            name: min(len(hits[kind]), 3) / 3.0
+            for name, kind in zip(_LEX_NAMES, LEXICON_KINDS, strict=True)
+        },
         "generic_cover": min(1.0, generic_chars / max(1, letters)),
-        "repeated_clause": float(_has_repeated_clause(text)),
-        "keyboard_mash": min(
-            1.0, 3.0 * sum(map(_looks_mashed, word_tokens)) / max(1, len(word_tokens))
-        ),
+        "repeated_clause": float(len(text) >= 9 and _has_repeated_clause(text)),
+        "keyboard_mash": min(1.0, 3.0 * mashed / max(1, len(word_tokens))),
         "low_variety": _low_variety(word_tokens),
     }
     return Signals(values, hits)

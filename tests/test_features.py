@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from classifier.features import FEATURE_NAMES, feature_matrix, signals
@@ -61,3 +65,34 @@ def test_reasons_name_keyboard_mash_and_repeats(default_predictor) -> None:
     )
     assert mash.label == "generic" and "keyboard mash" in mash.reasons
     assert repeated.label == "generic" and "repeats the same words" in repeated.reasons
+
+
+def test_han_phrases_are_found_in_text_order() -> None:
+    assert signals(analyze("加油！好看")).hits["generic_phrase"] == ("加油", "好看")
+    assert signals(analyze("好看好看，支持一下，加油")).hits["generic_phrase"] == (
+        "好看",
+        "支持",
+        "加油",
+    )
+
+
+def test_reasons_do_not_depend_on_the_process_hash_seed() -> None:
+    """Han phrases were once kept in a set: which phrase a reason named changed from one
+    process to the next."""
+    script = (
+        "from classifier import load\n"
+        "texts = ['私信我兼职日结', '好看好看，支持一下，加油', '价格多少？同款哪里买', "
+        "'我用了一周，之前是干皮，昨天又买了']\n"
+        "print([p.reasons for p in load().predict(texts)])\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
