@@ -15,6 +15,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 _EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\u2190-\u21ff\u3030\u303d\u3297\u3299\u2764"
@@ -61,13 +62,20 @@ def regex_tokens(text: str) -> list[str]:
     return _TOKEN.findall(_SKIN_TONE_AND_VS.sub("", text))
 
 
+@lru_cache(maxsize=2**16)
+def _jieba_words(han_run: str) -> tuple[str, ...]:
+    """jieba's words for one run of Han characters. Cached: short runs ("好看", "支持一下")
+    recur all through real comment streams, and jieba's DAG search is the costliest step of
+    segmentation."""
+    return tuple(_get_jieba().lcut(han_run, HMM=False))
+
+
 def chinese_tokens(text: str) -> list[str]:
     """Regex tokens with every run of Han characters cut into words by jieba."""
-    jieba = _get_jieba()
     tokens: list[str] = []
     for token in regex_tokens(text):
         if _HAN_RUN.fullmatch(token):
-            tokens.extend(jieba.lcut(token, HMM=False))
+            tokens.extend(_jieba_words(token))
         else:
             tokens.append(token)
     return tokens
