@@ -86,3 +86,16 @@ def test_data_stats_on_the_shipped_corpus_is_clean(capsys):
     out = capsys.readouterr().out
     for lang in ("vi", "zh", "en"):
         assert f"\n{lang} " in out
+
+
+def test_evaluate_reports_the_category_head_beside_a_baseline(tiny_model_dir, tmp_path, capsys):
+    """On the corpus (which has a category column) the head's own accuracy is reported, and
+    it beats always guessing the most frequent category of the predicted label."""
+    out = tmp_path / "eval"
+    assert main(["evaluate", "--model", str(tiny_model_dir), "-o", str(out)]) == 0
+    assert "Category head: names the labeled category of" in capsys.readouterr().out
+    head = json.loads((out / "evaluation.json").read_text())["category_head"]
+    assert head["n"] > 500
+    assert head["accuracy"] > head["most_frequent_baseline_accuracy"] + 0.2
+    assert head["accuracy_when_label_right"] >= head["accuracy"]
+    assert {"question", "generic_praise", "contact_bait"} <= set(head["per_category"])

@@ -114,8 +114,13 @@ def evaluate(
     *,
     threshold: float = 0.5,
     thresholds_by_lang: dict[str, float] | None = None,
+    categories: Sequence[str | None] | None = None,
 ) -> dict[str, Any]:
-    """All numbers of an evaluation report, as plain JSON-able data."""
+    """All numbers of an evaluation report, as plain JSON-able data.
+
+    ``categories`` are the model's category guesses, when it has a category head: the report
+    then says how often the head names the labeled category.
+    """
     thresholds_by_lang = thresholds_by_lang or {}
     truth = np.array([r.label == POSITIVE for r in rows])
     langs = [r.lang or predicted_langs[i] for i, r in enumerate(rows)]
@@ -147,9 +152,9 @@ def evaluate(
             "model": _binary_metrics(truth[matched_mask], predicted[matched_mask]),
             "length_baseline": _binary_metrics(truth[matched_mask], base_predicted[matched_mask]),
         }
-    categories = Counter(r.category for r in rows if r.category)
+    labeled_categories = Counter(r.category for r in rows if r.category)
     report["per_category_recall"] = {}
-    for category in sorted(categories):
+    for category in sorted(labeled_categories):
         mask = np.array([r.category == category for r in rows])
         wanted = truth[mask][0]
         report["per_category_recall"][category] = {
@@ -162,6 +167,10 @@ def evaluate(
         "ece": float(expected_calibration_error(scores, truth.astype(float))),
         "reliability": reliability_table(scores, truth.astype(float)),
     }
+    if categories is not None:
+        head = category_head_report(rows, categories, predicted)
+        if head:
+            report["category_head"] = head
     lang_truth = [r.lang for r in rows]
     if all(lang_truth):
         report["language_id_accuracy"] = {
@@ -178,6 +187,60 @@ def evaluate(
             if lang in lang_truth
         }
     return report
+
+
+def category_head_report(
+    rows: Sequence[LabeledComment],
+    guessed: Sequence[str | None],
+    predicted_substantive: np.ndarray,
+) -> dict[str, Any]:
+    """How often the category head names the labeled category, beside a trivial baseline.
+
+    The head chooses among the categories of the predicted label, so it is also scored on
+    the rows whose label is right. The baseline guesses, for each row, the most frequent
+    labeled category of its predicted label's side.
+    """
+    from classifier.model_dir import CATEGORIES
+
+    labeled = [i for i, r in enumerate(rows) if r.category and guessed[i]]
+    if not labeled:
+        return {}
+    truth = [rows[i].category for i in labeled]
+    guess = [guessed[i] for i in labeled]
+    side_of = {c: side for side, names in CATEGORIES.items() for c in names}
+    hit = np.array([t == g for t, g in zip(truth, guess, strict=True)])
+    label_right = np.array(
+        [
+            (side_of.get(rows[i].category or "") == "substantive") == bool(predicted_substantive[i])
+            for i in labeled
+        ]
+    )
+    most_common = {
+        side: Counter(t for t in truth if side_of.get(t or "") == side).most_common(1)
+        for side in ("substantive", "generic")
+    }
+    baseline_guess = [
+        (most_common["substantive" if predicted_substantive[i] else "generic"] or [(None, 0)])[0][0]
+        for i in labeled
+    ]
+    per_category = {}
+    for category in sorted({t for t in truth if t}):
+        is_true = np.array([t == category for t in truth])
+        is_guess = np.array([g == category for g in guess])
+        per_category[category] = {
+            "n": int(is_true.sum()),
+            "recall": float(hit[is_true].mean()),
+            "precision": float(hit[is_guess].mean()) if is_guess.any() else float("nan"),
+        }
+    return {
+        "n": len(labeled),
+        "accuracy": float(hit.mean()),
+        "accuracy_when_label_right": float(hit[label_right].mean()) if label_right.any() else 0.0,
+        "most_frequent_baseline_accuracy": float(
+            np.mean([t == b for t, b in zip(truth, baseline_guess, strict=True)])
+        ),
+        "per_category": per_category,
+    }
 
 
 def _fmt(value: Any) -> str:
@@ -233,6 +296,22 @@ def render_markdown(report: dict[str, Any], title: str = "Evaluation") -> str:
         lines.append(
             f"| {row['bin']} | {row['n']} | {row['mean_score']:.3f} | {row['share_substantive']:.3f} |"
         )
+    head = report.get("category_head")
+    if head:
+        lines += [
+            "",
+            f"Category head: names the labeled category of {_fmt(head['accuracy'])} of "
+            f"{head['n']} comments ({_fmt(head['accuracy_when_label_right'])} where the label "
+            f"is right; always guessing the most frequent category of the predicted label: "
+            f"{_fmt(head['most_frequent_baseline_accuracy'])}).",
+            "",
+            "| category | n | recall | precision |",
+            "|---|---|---|---|",
+        ]
+        for category, block in head["per_category"].items():
+            lines.append(
+                f"| {category} | {block['n']} | {_fmt(block['recall'])} | {_fmt(block['precision'])} |"
+            )
     if "language_id_accuracy" in report:
         accuracy = ", ".join(f"{k} {v:.3f}" for k, v in report["language_id_accuracy"].items())
         lines += ["", f"Language ID accuracy: {accuracy}."]

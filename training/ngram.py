@@ -180,7 +180,13 @@ def train_ngram(
     for name, rows in (("validation", val_rows), ("test", test_rows)):
         if rows:
             output = backend.predict(docs[name], explain=False)
-            metrics[name] = evaluate(rows, output.scores, [d.lang for d in docs[name]], baseline)
+            metrics[name] = evaluate(
+                rows,
+                output.scores,
+                [d.lang for d in docs[name]],
+                baseline,
+                categories=output.categories,
+            )
     summary = {
         "description": f"{len(data.rows)} labeled comments from {', '.join(Path(s).name for s in data.sources)}.",
         "sha256": data_sha256(data.rows),

@@ -18,7 +18,9 @@ def register(subparsers: Any) -> None:
         description="Evaluate a model on labeled comments: per-language precision, recall, macro-F1 and MCC, "
         "per-category recall, confusion matrix, calibration (ECE, reliability table), and a length-matched "
         "slice, each beside a length-only baseline trained on the baseline data (default: the shipped "
-        "corpus's train split). Prints Markdown; --output-dir also writes evaluation.json and evaluation.md.",
+        "corpus's train split); when the model has a category head and the data a category column, how "
+        "often the head names the labeled category. Prints Markdown; --output-dir also writes "
+        "evaluation.json and evaluation.md.",
     )
     parser.add_argument(
         "paths",
@@ -72,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
         baseline,
         threshold=predictor.threshold,
         thresholds_by_lang=predictor.thresholds_by_lang,
+        categories=[p.category for p in predictions],
     )
     markdown = render_markdown(
         report,

@@ -274,17 +274,17 @@ class LanguageIdentifier:
     def detect(self, text: str) -> str:
         """Language of a normalized (lower-cased) comment: 'vi', 'zh', 'en' or 'other'."""
         text = text[:MAX_CHARS]
-        han = len(_HAN.findall(text))
-        latin_words = _LATIN_WORD.findall(_PLACEHOLDER.sub(" ", text))
-        latin_chars = sum(len(w) for w in latin_words)
-        if han and han >= latin_chars * 0.25:
-            return "zh"
-        if _VI_LETTERS.search(text):
-            return "vi"
-        if _FOREIGN_SCRIPT.search(text):
-            return "zh" if han else OTHER
-        if han:
-            return "zh"
+        latin_words = _LATIN_WORD.findall(_PLACEHOLDER.sub(" ", text) if "_" in text else text)
+        if not text.isascii():  # Han, Vietnamese letters and other scripts are beyond ASCII
+            han = len(_HAN.findall(text))
+            if han and han >= sum(map(len, latin_words)) * 0.25:
+                return "zh"
+            if _VI_LETTERS.search(text):
+                return "vi"
+            if _FOREIGN_SCRIPT.search(text):
+                return "zh" if han else OTHER
+            if han:
+                return "zh"
         if not latin_words:
             return OTHER
         vi_hits = sum(w in _VI_PLAIN_WORDS for w in latin_words)
