@@ -108,6 +108,10 @@ def test_fnv_word_counts_match_the_reference_and_the_explanations(docs):
         grams = list(hasher.word_grams(tokens))
         assert _counted([column for _, column in grams]) == expected
         assert {gram for gram, _ in grams} >= set(tokens)
+        for _, column in grams:
+            first = next(g for g, c in grams if c == column)
+            assert hasher.find_word_gram(tokens, column) == first
+        assert hasher.find_word_gram(tokens, WORD_FEATURES) is None  # no such column
 
 
 def test_a_comment_hashes_the_same_alone_and_inside_a_batch(docs):
@@ -151,6 +155,7 @@ def test_sklearn_hasher_equals_hashing_vectorizer(docs):
     tokens = word_tokens(docs[0])
     for gram, column in hasher.word_grams(tokens):
         assert expected_words[0, column] > 0, gram
+        assert hasher.find_word_gram(tokens, column) is not None
 
 
 def test_configs_written_before_the_fnv_hasher_load_as_sklearn():

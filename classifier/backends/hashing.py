@@ -58,6 +58,8 @@ class NgramHasher(Protocol):
 
     def word_grams(self, tokens: Sequence[str]) -> Iterator[tuple[str, int]]: ...
 
+    def find_word_gram(self, tokens: Sequence[str], column: int) -> str | None: ...
+
 
 def make_hasher(
     hashing: str,
@@ -222,6 +224,29 @@ class FnvHasher:
                     h = ((h ^ value) * _FNV_PRIME_INT) & _MASK_64
                 yield " ".join(tokens[start : start + size]), _finalize_int(h ^ size) & mask
 
+    def find_word_gram(self, tokens: Sequence[str], column: int) -> str | None:
+        """The first word n-gram (shortest first, then in text order) hashed to ``column``:
+        what a reason names. Prefix hashes are shared between sizes, and only the match is
+        joined into a string."""
+        mask = self.word_features - 1
+        low, high = self.word_range
+        prefixes = [_FNV_OFFSET_INT] * len(tokens)  # FNV state of the gram starting at i
+        hashes = [self._token_hash(t) for t in tokens]
+        for size in range(1, high + 1):
+            count = len(tokens) - size + 1
+            if count <= 0:
+                break
+            prefixes = [
+                ((prefixes[i] ^ hashes[i + size - 1]) * _FNV_PRIME_INT) & _MASK_64
+                for i in range(count)
+            ]
+            if size < low:
+                continue
+            for start, h in enumerate(prefixes):
+                if _finalize_int(h ^ size) & mask == column:
+                    return " ".join(tokens[start : start + size])
+        return None
+
 
 class SklearnHasher:
     """scikit-learn's HashingVectorizer analyzers, counted with Counter and FeatureHasher
@@ -271,3 +296,6 @@ class SklearnHasher:
             for start in range(len(tokens) - size + 1):
                 gram = " ".join(tokens[start : start + size])
                 yield gram, abs(murmurhash3_32(gram, seed=0)) % self.word_features
+
+    def find_word_gram(self, tokens: Sequence[str], column: int) -> str | None:
+        return next((gram for gram, c in self.word_grams(tokens) if c == column), None)

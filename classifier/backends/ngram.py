@@ -16,7 +16,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -144,12 +143,13 @@ class Featurizer:
         )
         return matrix, dense, found
 
-    def word_grams(self, doc: Doc, max_tokens: int) -> Iterator[tuple[str, int]]:
-        """The word n-grams of the first ``max_tokens`` tokens, with their columns in the
-        full matrix."""
+    def word_gram_of_column(self, doc: Doc, column: int, max_tokens: int) -> str | None:
+        """The word n-gram among the first ``max_tokens`` tokens that the full matrix's
+        ``column`` counts (hashing keeps no vocabulary, so the doc's own n-grams are hashed)."""
         start = self.config.char_features
-        for gram, column in self.hasher.word_grams(word_tokens(doc)[:max_tokens]):
-            yield gram, start + column
+        if not start <= column < start + self.config.word_features:
+            return None
+        return self.hasher.find_word_gram(word_tokens(doc)[:max_tokens], column - start)
 
 
 @dataclass
@@ -335,11 +335,10 @@ class NgramBackend:
 
     def _ngram_of_column(self, doc: Doc, column: int) -> str | None:
         """Recover the word n-gram behind a hashed column by hashing the doc's own n-grams."""
-        for gram, gram_column in self.featurizer.word_grams(doc, EXPLAIN_MAX_TOKENS):
-            if gram_column == column:
-                placeholder = gram.startswith("_") and gram.endswith("_")
-                return None if placeholder or not any(ch.isalnum() for ch in gram) else gram
-        return None
+        gram = self.featurizer.word_gram_of_column(doc, column, EXPLAIN_MAX_TOKENS)
+        if gram is None or (gram.startswith("_") and gram.endswith("_")):
+            return None
+        return gram if any(ch.isalnum() for ch in gram) else None
 
 
 def expected_calibration_error(scores: np.ndarray, truth: np.ndarray, bins: int = 10) -> float:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 
 # Placeholder tokens. Their names appear in reasons ("contact handle (zalo)").
@@ -140,10 +139,10 @@ def clean_unicode(text: str) -> str:
     return " ".join(text.split())  # str.split() and re's \s agree on what is whitespace
 
 
-def _replace(pattern: re.Pattern[str], kind: str, text: str, found: Counter[str]) -> str:
+def _replace(pattern: re.Pattern[str], kind: str, text: str, found: dict[str, int]) -> str:
     replaced, count = pattern.subn(f" {placeholder_token(kind)} ", text)
     if count:
-        found[kind] += count
+        found[kind] = found.get(kind, 0) + count
     return replaced
 
 
@@ -157,7 +156,7 @@ def _contains_any(text: str, literals: tuple[str, ...]) -> bool:
 
 def normalize(text: str) -> NormalizedText:
     """Normalize one comment for features and language ID."""
-    found: Counter[str] = Counter()
+    found: dict[str, int] = {}  # a plain dict: Counter() alone cost a sixth of normalize
     cleaned = clean_unicode(text).lower()
     # Cheap guards first: most comments have no '@', '.', digits or handle keywords.
     if "@" in cleaned:
@@ -181,4 +180,4 @@ def normalize(text: str) -> NormalizedText:
     cleaned, unit_runs = _REPEAT_UNIT.subn(r"\1\1", cleaned)
     if found:  # placeholders were put in with spaces around them
         cleaned = _WHITESPACE.sub(" ", cleaned).strip()
-    return NormalizedText(cleaned, dict(found), char_runs + unit_runs)
+    return NormalizedText(cleaned, found, char_runs + unit_runs)
