@@ -135,7 +135,7 @@ def main() -> int:
         print(
             "| workers | clients | batch | seconds | requests | comments/s | p50 ms | p99 ms | errors | server RSS start -> end MB |"
         )
-        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         print(
             f"| {args.workers} | {args.clients} | {args.batch} | {wall:.0f} | {len(latencies)} | {len(latencies) * args.batch / wall:,.0f} | "
             f"{quantiles[49] * 1000:.0f} | {quantiles[98] * 1000:.0f} | {errors} | {rss_start:.0f} -> {rss_end:.0f} |"
