@@ -3,6 +3,7 @@ against scikit-learn, and old model configs loading with the hasher they were tr
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -61,9 +62,10 @@ def reference_char_columns(text: str, low: int, high: int, n_features: int) -> l
 
 
 def reference_word_columns(tokens: list[str], low: int, high: int, n_features: int) -> list[int]:
-    from sklearn.utils import murmurhash3_32
-
-    hashes = [murmurhash3_32(t, seed=0, positive=True) for t in tokens]
+    hashes = [
+        int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest(), "little")
+        for t in tokens
+    ]
     return [
         _fnv(hashes[start : start + size], size) % n_features
         for size in range(low, high + 1)

@@ -5,7 +5,7 @@ Two hashers, named in a model's ``ngram_config.json`` (``hashing``):
 - ``fnv`` (models trained by this version): every character n-gram of a chunk is hashed at
   once with NumPy. The chunk's texts are laid end to end as code points, FNV-1a runs over
   all start positions for n = 1, 2, ... together and a 64-bit finalizer spreads the result
-  over the columns. Word n-grams hash each distinct token once (murmurhash3, cached) and
+  over the columns. Word n-grams hash each distinct token once (BLAKE2b, cached) and
   combine token hashes with the same arithmetic. About six times faster than hashing
   n-gram strings one at a time, which was the largest cost of a prediction.
 - ``sklearn`` (models written before ``hashing`` existed): scikit-learn's HashingVectorizer
@@ -19,15 +19,13 @@ as underthesea writes multi-syllable words, become ``_``).
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction import FeatureHasher
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.utils import murmurhash3_32
 
 from classifier.text import Doc
 
@@ -44,6 +42,15 @@ _TOKEN_CACHE_LIMIT = 500_000
 
 def _identity(text: str) -> str:
     return text
+
+
+def token_hash(token: str) -> int:
+    """64-bit hash of one word token (as :func:`word_tokens` writes it), the same in every
+    process: BLAKE2b from the standard library, so predicting needs no scikit-learn."""
+    digest = hashlib.blake2b(
+        token.replace(" ", "_").encode("utf-8", "surrogatepass"), digest_size=8
+    )
+    return int.from_bytes(digest.digest(), "little")
 
 
 def word_tokens(doc: Doc) -> list[str]:
@@ -173,7 +180,7 @@ class FnvHasher:
         if value is None:
             if len(self._token_hashes) >= _TOKEN_CACHE_LIMIT:
                 self._token_hashes.clear()
-            value = murmurhash3_32(token.replace(" ", "_"), seed=0, positive=True)
+            value = token_hash(token)
             self._token_hashes[token] = value
         return value
 
@@ -259,9 +266,16 @@ class SklearnHasher:
         char_features: int,
         word_features: int,
     ):
+        # Imported here: scikit-learn takes most of a second to import, and only models
+        # written before the fnv hasher need it at prediction time.
+        from sklearn.feature_extraction import FeatureHasher
+        from sklearn.feature_extraction.text import HashingVectorizer
+        from sklearn.utils import murmurhash3_32
+
+        self._murmurhash: Any = murmurhash3_32
         self.word_features = word_features
         self.word_range = word_range
-        common = {"alternate_sign": False, "norm": None, "lowercase": False}
+        common: dict[str, Any] = {"alternate_sign": False, "norm": None, "lowercase": False}
         self._char_ngrams = HashingVectorizer(
             analyzer="char_wb", ngram_range=char_range, n_features=char_features, **common
         ).build_analyzer()
@@ -295,7 +309,7 @@ class SklearnHasher:
         for size in range(low, high + 1):
             for start in range(len(tokens) - size + 1):
                 gram = " ".join(tokens[start : start + size])
-                yield gram, abs(murmurhash3_32(gram, seed=0)) % self.word_features
+                yield gram, abs(self._murmurhash(gram, seed=0)) % self.word_features
 
     def find_word_gram(self, tokens: Sequence[str], column: int) -> str | None:
         return next((gram for gram, c in self.word_grams(tokens) if c == column), None)

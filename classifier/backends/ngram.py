@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize as l2_normalize
 
 from classifier.backends import BackendOutput, sigmoid
 from classifier.backends.hashing import HASHINGS, make_hasher, word_tokens
@@ -122,9 +121,15 @@ class Featurizer:
 
     @staticmethod
     def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+        """Sublinear tf x idf, each row scaled to unit length (rows without n-grams stay 0)."""
         weighted = counts.copy()
         weighted.data = (np.log(weighted.data) + 1.0) * idf[weighted.indices]
-        return sp.csr_matrix(l2_normalize(weighted, norm="l2", copy=False))
+        rows = np.repeat(np.arange(weighted.shape[0]), np.diff(weighted.indptr))
+        squares = np.bincount(rows, weights=np.square(weighted.data), minlength=weighted.shape[0])
+        norms = np.sqrt(squares)
+        norms[norms == 0] = 1.0
+        weighted.data = (weighted.data / norms[rows]).astype(weighted.data.dtype)
+        return weighted
 
     def transform(self, docs: list[Doc]) -> tuple[sp.csr_matrix, np.ndarray, list[Any]]:
         """(sparse matrix with all columns, dense named features, per-doc signals)."""
