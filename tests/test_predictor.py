@@ -1,4 +1,6 @@
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -106,3 +108,14 @@ def test_repeated_comments_in_a_batch_get_the_same_result_in_place(tiny_predicto
     # A language hint is part of what makes two comments the same.
     hinted = tiny_predictor.predict(["hay quá", "hay quá"], langs=["vi", "en"])
     assert [p.lang for p in hinted] == ["vi", "en"]
+
+
+def test_predicting_with_the_default_model_does_not_import_scikit_learn():
+    """scikit-learn takes most of a second to import: the cold start depends on leaving it out."""
+    script = (
+        "import sys, classifier\n"
+        "p = classifier.load()\n"
+        "print(p.predict(['hay quá', '好看', 'nice pic'])[0].label, 'sklearn' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["generic", "False"]
