@@ -220,6 +220,32 @@ class NgramBackend:
         self.featurizer = featurizer
         self.weights = weights
         self.vi_segmenter = featurizer.config.vi_segmenter
+        self._category_cache: tuple[Any, sp.csr_matrix | None] = (None, None)
+
+    @property
+    def _category_weights(self) -> sp.csr_matrix | None:
+        source = self.weights.category_coef
+        if self._category_cache[0] is not source:  # built once per head, rebuilt if replaced
+            matrix = self._category_matrix(self.featurizer.config.n_columns, self.weights)
+            self._category_cache = (source, matrix)
+        return self._category_cache[1]
+
+    @staticmethod
+    def _category_matrix(n_columns: int, weights: NgramWeights) -> sp.csr_matrix | None:
+        """The category head as a sparse (all columns x categories) matrix, so a batch's
+        logits are one sparse product (selecting the head's columns from the batch matrix
+        cost more than the rest of the head for small batches)."""
+        w = weights
+        if w.category_coef is None or w.category_columns is None:
+            return None
+        n_categories, n_used = w.category_coef.shape
+        rows = np.repeat(w.category_columns.astype(np.int64), n_categories)
+        columns = np.tile(np.arange(n_categories), n_used)
+        return sp.csr_matrix(
+            (w.category_coef.T.ravel(), (rows, columns)),
+            shape=(n_columns, n_categories),
+            dtype=np.float32,
+        )
 
     @classmethod
     def from_model_dir(cls, model_dir: ModelDir) -> NgramBackend:
@@ -288,16 +314,9 @@ class NgramBackend:
     def _categories(self, matrix: sp.csr_matrix, substantive: np.ndarray) -> list[str] | None:
         """The category head's best guess among the categories of the predicted label."""
         w = self.weights
-        if (
-            w.category_coef is None
-            or w.category_columns is None
-            or w.category_intercept is None
-            or not w.category_names
-        ):
+        if self._category_weights is None or w.category_intercept is None or not w.category_names:
             return None
-        logits = (
-            np.asarray(matrix[:, w.category_columns] @ w.category_coef.T) + w.category_intercept
-        )
+        logits = (matrix @ self._category_weights).toarray() + w.category_intercept
         is_substantive_category = np.array(
             [name in CATEGORIES["substantive"] for name in w.category_names]
         )
