@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
+from processes import stdout_under_hash_seeds
 
 from classifier.features import FEATURE_NAMES, feature_matrix, signals
 from classifier.text import analyze
@@ -85,14 +82,5 @@ def test_reasons_do_not_depend_on_the_process_hash_seed() -> None:
         "'我用了一周，之前是干皮，昨天又买了']\n"
         "print([p.reasons for p in load().predict(texts)])\n"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", script],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-        ).stdout
-        for seed in ("1", "2", "3")
-    }
+    outputs = stdout_under_hash_seeds(script)
     assert len(outputs) == 1

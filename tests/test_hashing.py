@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
 
 import pytest
+from processes import stdout_under_hash_seeds
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from classifier.backends.hashing import FnvHasher, SklearnHasher, word_tokens
@@ -178,16 +176,7 @@ def test_fnv_is_deterministic_across_processes(docs):
         f"c, w = FnvHasher((1, 4), (1, 2), {CHAR_FEATURES}, {WORD_FEATURES}).counts(docs)\n"
         "print(c.indices.sum(), c.data.sum(), w.indices.sum(), w.data.sum())\n"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", script],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-        ).stdout
-        for seed in ("1", "2")
-    }
+    outputs = stdout_under_hash_seeds(script, ("1", "2"))
     hasher = FnvHasher((1, 4), (1, 2), CHAR_FEATURES, WORD_FEATURES)
     chars, words = hasher.counts(docs)
     here = f"{chars.indices.sum()} {chars.data.sum()} {words.indices.sum()} {words.data.sum()}\n"
