@@ -6,14 +6,15 @@ Two hashers, named in a model's ``ngram_config.json`` (``hashing``):
   once with NumPy. The chunk's texts are laid end to end as code points, FNV-1a runs over
   all start positions for n = 1, 2, ... together and a 64-bit finalizer spreads the result
   over the columns. Word n-grams hash each distinct token once (BLAKE2b, cached) and
-  combine token hashes with the same arithmetic. About six times faster than hashing
+  combine token hashes with the same arithmetic. About five times faster than hashing
   n-gram strings one at a time, which was the largest cost of a prediction.
 - ``sklearn`` (models written before ``hashing`` existed): scikit-learn's HashingVectorizer
   (``char_wb`` and word analyzers, murmurhash3 per n-gram string). Kept so those models
   load and score exactly as they were trained.
 
 Character n-grams follow ``char_wb``: each word padded with one space at both ends, n-grams
-never span two words. Word n-grams are over the segmented tokens (spaces inside a token,
+never span two words (the fnv hasher leaves out ``char_wb``'s lone-space unigram and its
+repeat of a word shorter than n). Word n-grams are over the segmented tokens (spaces inside a token,
 as underthesea writes multi-syllable words, become ``_``).
 """
 
