@@ -88,3 +88,15 @@ def test_tensors_are_written_in_c_order(tmp_path):
     matrix = np.asfortranarray(np.arange(12, dtype=np.float32).reshape(3, 4))
     write_tensors(tmp_path / "w.safetensors", {"m": matrix}, "test")
     assert np.array_equal(load_file(str(tmp_path / "w.safetensors"))["m"], matrix)
+
+
+def test_card_says_which_category_head_c_validation_chose(tiny_model_dir):
+    card = (tiny_model_dir / "MODEL_CARD.md").read_text()
+    grid = json.loads((tiny_model_dir / "manifest.json").read_text())["extra"]["training_config"][
+        "category_c_grid"
+    ]
+    chosen = next(
+        line for line in card.splitlines() if "category head C (chosen on validation)" in line
+    )
+    assert float(chosen.rsplit(":", 1)[1]) in grid
+    assert "Category head: names the labeled category of" in card

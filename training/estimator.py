@@ -128,6 +128,7 @@ class SubstantiveClassifier(ClassifierMixin, BaseEstimator):
                 featurizer=self.backend_.featurizer.config,
             ),
             self.C,
+            None,  # no category head
             (),
             {},
             summary,

@@ -32,7 +32,14 @@ from classifier.backends.ngram import (
     NgramWeights,
 )
 from classifier.io.atomic import atomic_path, atomic_write_text
-from classifier.model_dir import CARD_NAME, LABELS, Manifest, hash_files, write_manifest
+from classifier.model_dir import (
+    CARD_NAME,
+    CATEGORIES,
+    LABELS,
+    Manifest,
+    hash_files,
+    write_manifest,
+)
 from classifier.text import Doc, analyze
 from training.data import ALL_CATEGORIES, LANGS, LabeledData, data_sha256
 from training.evaluate import LengthBaseline, evaluate
@@ -46,13 +53,19 @@ class NgramTrainingConfig:
     seed: int = 13
     c_grid: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
     calibration_folds: int = 5
-    category_c: float = 4.0
+    # The category head's C, chosen on validation by how often the head names the labeled
+    # category; without categories in validation, the middle value.
+    category_c_grid: tuple[float, ...] = (4.0, 16.0, 64.0)
     max_iter: int = 3000
     featurizer: NgramConfig = field(default_factory=NgramConfig)
 
     def __post_init__(self) -> None:
         if not self.c_grid or any(c <= 0 for c in self.c_grid):
             raise ValueError(f"c_grid must hold positive values, got {self.c_grid}")
+        if not self.category_c_grid or any(c <= 0 for c in self.category_c_grid):
+            raise ValueError(
+                f"category_c_grid must hold positive values, got {self.category_c_grid}"
+            )
         if self.calibration_folds < 2:
             raise ValueError(f"calibration_folds must be >= 2, got {self.calibration_folds}")
 
@@ -173,7 +186,15 @@ def train_ngram(
         platt_a=platt_a,
         platt_b=platt_b,
     )
-    categories = _fit_category_head(x_train, train_rows, featurizer.config, config, weights)
+    categories, category_c = _fit_category_head(
+        x_train,
+        train_rows,
+        (matrices["validation"], val_rows),
+        featurizer.config,
+        config,
+        weights,
+        quiet,
+    )
     backend = NgramBackend(featurizer, weights)
     baseline = LengthBaseline.fit(train_rows)
     metrics: dict[str, Any] = {}
@@ -192,7 +213,7 @@ def train_ngram(
         "sha256": data_sha256(data.rows),
         "counts": {"train": len(train_rows), "validation": len(val_rows), "test": len(test_rows)},
     }
-    _write_model_dir(out, backend, config, chosen_c, categories, metrics, summary)
+    _write_model_dir(out, backend, config, chosen_c, category_c, categories, metrics, summary)
     _log(f"wrote {out}", quiet)
     return TrainResult(out, metrics, chosen_c)
 
@@ -200,13 +221,16 @@ def train_ngram(
 def _fit_category_head(
     x: sp.csr_matrix,
     rows: list[Any],
+    validation: tuple[sp.csr_matrix | None, list[Any]],
     fconfig: NgramConfig,
     config: NgramTrainingConfig,
     weights: NgramWeights,
-) -> tuple[str, ...]:
+    quiet: bool,
+) -> tuple[tuple[str, ...], float | None]:
+    """Fit the multinomial category head into ``weights``; (category names, chosen C)."""
     labeled = [i for i, r in enumerate(rows) if r.category]
     if len(labeled) < 20:
-        return ()
+        return (), None
     names = tuple(c for c in ALL_CATEGORIES if any(rows[i].category == c for i in labeled))
     word_start = fconfig.char_features
     dense_start = fconfig.char_features + fconfig.word_features
@@ -216,14 +240,40 @@ def _fit_category_head(
         np.int64
     )
     target = np.array([names.index(rows[i].category) for i in labeled])
-    head = LogisticRegression(
-        C=config.category_c, max_iter=config.max_iter, random_state=config.seed
-    ).fit(sub[:, columns], target)
+
+    def fit(c: float) -> LogisticRegression:
+        return LogisticRegression(C=c, max_iter=config.max_iter, random_state=config.seed).fit(
+            sub[:, columns], target
+        )
+
+    grid = config.category_c_grid
+    x_val, val_rows = validation
+    val_labeled = [i for i, r in enumerate(val_rows) if r.category in names]
+    if x_val is None or not val_labeled:
+        chosen_c, head = grid[len(grid) // 2], fit(grid[len(grid) // 2])
+    else:
+        x_val = x_val[val_labeled]
+        truth = np.array([names.index(val_rows[i].category) for i in val_labeled])
+        # The head picks among the categories of the predicted label, as at prediction time.
+        margins = np.asarray(x_val @ weights.coef, dtype=np.float64) + weights.intercept
+        substantive = weights.platt_a * margins + weights.platt_b >= 0.0
+        allowed = substantive[:, None] == np.array(
+            [name in CATEGORIES["substantive"] for name in names]
+        )
+        chosen_c, head, best = grid[0], None, -1.0
+        for c in tqdm(grid, desc="tune category C", disable=quiet, file=sys.stderr):
+            candidate = fit(c)
+            logits = np.where(allowed, candidate.decision_function(x_val[:, columns]), -np.inf)
+            accuracy = float((logits.argmax(axis=1) == truth).mean())
+            _log(f"  category C={c:g}: validation category accuracy {accuracy:.4f}", quiet)
+            if accuracy > best + 1e-9:
+                chosen_c, head, best = c, candidate, accuracy
+    assert head is not None
     weights.category_names = names
     weights.category_columns = columns
     weights.category_coef = head.coef_.astype(np.float32)
     weights.category_intercept = head.intercept_.astype(np.float64)
-    return names
+    return names, chosen_c
 
 
 def _write_model_dir(
@@ -231,6 +281,7 @@ def _write_model_dir(
     backend: NgramBackend,
     config: NgramTrainingConfig,
     chosen_c: float,
+    category_c: float | None,
     categories: tuple[str, ...],
     metrics: dict[str, Any],
     summary: dict[str, Any],
@@ -242,6 +293,8 @@ def _write_model_dir(
         "seed": config.seed,
         "C (chosen on validation)": chosen_c,
         "C grid": list(config.c_grid),
+        "category head C (chosen on validation)": category_c,
+        "category head C grid": list(config.category_c_grid),
         "calibration": f"Platt scaling on {config.calibration_folds}-fold out-of-fold margins",
         **{k: v for k, v in asdict(config.featurizer).items() if k != "feature_names"},
     }
