@@ -219,40 +219,33 @@ class FnvHasher:
             np.concatenate(rows), np.concatenate(columns), (len(token_lists), self.word_features)
         )
 
-    def word_grams(self, tokens: Sequence[str]) -> Iterator[tuple[str, int]]:
-        """One doc's word n-grams and their columns, in plain Python (reasons look up one
-        column per comment; NumPy's per-call cost would dominate)."""
-        hashes = [self._token_hash(t) for t in tokens]
+    def _gram_columns(self, tokens: Sequence[str]) -> Iterator[tuple[int, int, int]]:
+        """(start, size, column) of one doc's word n-grams, shortest first, then in text
+        order, in plain Python: reasons look up one column per comment, where NumPy's cost
+        per call would dominate. FNV states of size n extend those of size n - 1."""
         mask = self.word_features - 1
         low, high = self.word_range
-        for size in range(low, high + 1):
-            for start in range(len(tokens) - size + 1):
-                h = _FNV_OFFSET_INT
-                for value in hashes[start : start + size]:
-                    h = ((h ^ value) * _FNV_PRIME_INT) & _MASK_64
-                yield " ".join(tokens[start : start + size]), _finalize_int(h ^ size) & mask
+        states = [_FNV_OFFSET_INT] * len(tokens)  # FNV state of the gram starting at i
+        hashes = [self._token_hash(t) for t in tokens]
+        for size in range(1, min(high, len(tokens)) + 1):
+            states = [
+                ((states[i] ^ hashes[i + size - 1]) * _FNV_PRIME_INT) & _MASK_64
+                for i in range(len(tokens) - size + 1)
+            ]
+            if size >= low:
+                for start, h in enumerate(states):
+                    yield start, size, _finalize_int(h ^ size) & mask
+
+    def word_grams(self, tokens: Sequence[str]) -> Iterator[tuple[str, int]]:
+        for start, size, column in self._gram_columns(tokens):
+            yield " ".join(tokens[start : start + size]), column
 
     def find_word_gram(self, tokens: Sequence[str], column: int) -> str | None:
-        """The first word n-gram (shortest first, then in text order) hashed to ``column``:
-        what a reason names. Prefix hashes are shared between sizes, and only the match is
-        joined into a string."""
-        mask = self.word_features - 1
-        low, high = self.word_range
-        prefixes = [_FNV_OFFSET_INT] * len(tokens)  # FNV state of the gram starting at i
-        hashes = [self._token_hash(t) for t in tokens]
-        for size in range(1, high + 1):
-            count = len(tokens) - size + 1
-            if count <= 0:
-                break
-            prefixes = [
-                ((prefixes[i] ^ hashes[i + size - 1]) * _FNV_PRIME_INT) & _MASK_64
-                for i in range(count)
-            ]
-            if size < low:
-                continue
-            for start, h in enumerate(prefixes):
-                if _finalize_int(h ^ size) & mask == column:
-                    return " ".join(tokens[start : start + size])
+        """The first word n-gram hashed to ``column``: what a reason names (only the match
+        is joined into a string)."""
+        for start, size, gram_column in self._gram_columns(tokens):
+            if gram_column == column:
+                return " ".join(tokens[start : start + size])
         return None
 
 
