@@ -110,7 +110,6 @@ class LexiconIndex:
 
     by_gram: dict[str, tuple[str, ...]]
     han_by_first: dict[str, tuple[tuple[str, tuple[str, ...]], ...]]
-    han_firsts: frozenset[str]
 
 
 def _phrase_set(phrases: list[str]) -> PhraseSet:
@@ -137,7 +136,6 @@ def _index(sets: dict[str, PhraseSet]) -> LexiconIndex:
     return LexiconIndex(
         {gram: tuple(kinds) for gram, kinds in by_gram.items()},
         {first: tuple(entries) for first, entries in han_by_first.items()},
-        frozenset(han_by_first),
     )
 
 
@@ -195,7 +193,7 @@ def lexicon_hits(lang: str, text: str, tokens: tuple[str, ...]) -> dict[str, tup
     for gram in token_ngrams(tokens):
         for kind in index.by_gram.get(gram, ()):
             found[kind].append(gram)
-    firsts = index.han_firsts.intersection(text)
+    firsts = index.han_by_first.keys() & set(text)
     if firsts:
         han: dict[str, list[tuple[int, str]]] = {}
         for first in firsts:

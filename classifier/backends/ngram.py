@@ -83,6 +83,11 @@ class NgramConfig:
         return cls(**data)
 
 
+def _row_of_each_entry(matrix: sp.csr_matrix) -> np.ndarray:
+    """The row index of every stored entry of a CSR matrix, aligned with ``matrix.data``."""
+    return np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+
+
 class Featurizer:
     """Docs -> sparse feature matrix. ``idf`` is learned by :meth:`fit_idf` (training only)."""
 
@@ -124,7 +129,7 @@ class Featurizer:
         """Sublinear tf x idf, each row scaled to unit length (rows without n-grams stay 0)."""
         weighted = counts.copy()
         weighted.data = (np.log(weighted.data) + 1.0) * idf[weighted.indices]
-        rows = np.repeat(np.arange(weighted.shape[0]), np.diff(weighted.indptr))
+        rows = _row_of_each_entry(weighted)
         squares = np.bincount(rows, weights=np.square(weighted.data), minlength=weighted.shape[0])
         norms = np.sqrt(squares)
         norms[norms == 0] = 1.0
@@ -220,15 +225,8 @@ class NgramBackend:
         self.featurizer = featurizer
         self.weights = weights
         self.vi_segmenter = featurizer.config.vi_segmenter
-        self._category_cache: tuple[Any, sp.csr_matrix | None] = (None, None)
-
-    @property
-    def _category_weights(self) -> sp.csr_matrix | None:
-        source = self.weights.category_coef
-        if self._category_cache[0] is not source:  # built once per head, rebuilt if replaced
-            matrix = self._category_matrix(self.featurizer.config.n_columns, self.weights)
-            self._category_cache = (source, matrix)
-        return self._category_cache[1]
+        # Weights are complete when a backend is made (trainers fit the head first).
+        self._category_weights = self._category_matrix(featurizer.config.n_columns, weights)
 
     @staticmethod
     def _category_matrix(n_columns: int, weights: NgramWeights) -> sp.csr_matrix | None:
@@ -330,7 +328,7 @@ class NgramBackend:
         """Per row, the word n-gram column pushing hardest towards the predicted label (or None)."""
         first = self.featurizer.config.char_features
         last = first + self.featurizer.config.word_features
-        rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+        rows = _row_of_each_entry(matrix)
         in_words = (matrix.indices >= first) & (matrix.indices < last)
         rows, columns = rows[in_words], matrix.indices[in_words]
         sign = np.where(substantive[rows], 1.0, -1.0)
