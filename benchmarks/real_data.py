@@ -5,12 +5,12 @@ Two tables, each beside a length-only baseline trained on the corpus train split
 1. **Datasets' own labels**, per file: macro-F1, generic recall and substantive recall. Those
    labels agree with our guide on only 58-75% of comments (see that folder's README), so read
    this table through its errors; spam recall on the spam-only Chinese file is the clean number.
-2. **Relabeled by our guide**: random samples of the same files (seed 2026) that we labeled by
-   data/LABELING.md, comment by comment, without looking at the datasets' labels or any model.
-   Only our labels ship (``benchmarks/real_relabeled/*.labels.jsonl``: line number, a SHA-256
-   prefix of the text to check alignment, label, category); the texts stay in ../shared.
-   These samples also guided corpus and feature choices, so they are a development set, not
-   an untouched test set.
+2. **Labeled by our guide**: the real validation sets, random samples of each source labeled by
+   data/LABELING.md without looking at the datasets' labels or any model, never trained on.
+   Only our labels ship (``data/real_labels/*.jsonl``: the text's SHA-256, label, category,
+   split); the texts stay in ../shared. Model choices were made on them, so they are a
+   development set, not an untouched test set (benchmarks/real_validation.py has the full
+   side-by-side table).
 
 Then the model's most confident errors per file, to read by hand. Skips cleanly when the
 folder is absent. Run: python benchmarks/real_data.py [--model DIR] [--errors 8]
@@ -19,7 +19,6 @@ folder is absent. Run: python benchmarks/real_data.py [--model DIR] [--errors 8]
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from dataclasses import dataclass
@@ -31,7 +30,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 REAL = ROOT.parent / "shared" / "data" / "real"
-RELABELED = Path(__file__).resolve().parent / "real_relabeled"
 
 
 @dataclass(frozen=True)
@@ -62,28 +60,25 @@ def load_real_sets(real_dir: Path = REAL) -> list[RealSet]:
     return sets
 
 
-def load_relabeled_sets(real_dir: Path = REAL, labels_dir: Path = RELABELED) -> list[RealSet]:
-    """The samples relabeled by our guide, joined to their texts by line number."""
+def load_relabeled_sets(real_dir: Path = REAL) -> list[RealSet]:
+    """The real validation sets labeled by our guide (data/real_labels/, split validation),
+    one per source, joined to their texts by SHA-256."""
+    from training.real import SOURCES, join_labels, load_label_files
+
+    labels = [label for label in load_label_files() if label.split == "validation"]
     sets = []
-    for path in sorted(labels_dir.glob("*.labels.jsonl")):
-        source = real_dir / path.name.replace(".labels.jsonl", ".jsonl")
-        if not source.is_file():
-            continue
-        rows = [json.loads(line) for line in source.open(encoding="utf-8") if line.strip()]
-        texts, truth = [], []
-        for label in (json.loads(line) for line in path.open(encoding="utf-8")):
-            text = rows[label["line"] - 1]["text"]
-            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[: len(label["text_sha256"])]
-            if digest != label["text_sha256"]:
-                raise SystemExit(
-                    f"{path.name}: line {label['line']} of {source.name} changed since it was "
-                    "labeled (text hash differs); relabel the sample"
+    for name in SOURCES:
+        joined = join_labels(real_dir, [label for label in labels if label.source == name], [name])
+        if joined:
+            sets.append(
+                RealSet(
+                    name,
+                    SOURCES[name].lang,
+                    [j.comment.text for j in joined],
+                    np.array([j.label.label == "substantive" for j in joined]),
+                    "our guide",
                 )
-            texts.append(text)
-            truth.append(label["label"] == "substantive")
-        sets.append(
-            RealSet(source.name, rows[0].get("lang", "?"), texts, np.array(truth), "our guide")
-        )
+            )
     return sets
 
 

@@ -99,3 +99,32 @@ def test_evaluate_reports_the_category_head_beside_a_baseline(tiny_model_dir, tm
     assert head["accuracy"] > head["most_frequent_baseline_accuracy"] + 0.2
     assert head["accuracy_when_label_right"] >= head["accuracy"]
     assert {"question", "generic_praise", "contact_bait"} <= set(head["per_category"])
+
+
+def _inverted_length_rows():
+    """Labeled rows where length alone decides, the other way round from the corpus:
+    here the substantive comments are the short ones."""
+    rows = []
+    for i in range(60):
+        split = "train" if i < 40 else "test"
+        rows.append({"text": f"size {i}?", "label": "substantive", "split": split})
+        long_praise = f"amazing amazing content number {i}, love it so much, " * 6
+        rows.append({"text": long_praise, "label": "generic", "split": split})
+    return rows
+
+
+def test_evaluate_fits_the_length_baseline_on_the_evaluated_data(tiny_model_dir, tmp_path, capsys):
+    path = tmp_path / "inverted.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in _inverted_length_rows()) + "\n")
+    out = tmp_path / "eval"
+    args = ["evaluate", str(path), "--model", str(tiny_model_dir), "-o", str(out)]
+    assert main([*args, "--split", "test"]) == 0
+    text = capsys.readouterr().out
+    assert "Length-only baseline: fit on the train split of the evaluated data" in text
+    report = json.loads((out / "evaluation.json").read_text())
+    # A baseline fit on the corpus would call the long comments substantive and score ~0.3.
+    assert report["overall_length_baseline"]["macro_f1"] > 0.95
+    assert main(args) == 0  # all rows: no train split to fit on, so cross-validation
+    assert "5-fold cross-validation on the evaluated rows" in capsys.readouterr().out
+    report = json.loads((out / "evaluation.json").read_text())
+    assert report["overall_length_baseline"]["macro_f1"] > 0.95

@@ -62,6 +62,9 @@ class LabeledComment:
     category: str | None = None
     split: str = "train"
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
+    # How much this row counts in training (real labels and a teacher's labels are weighed
+    # against the corpus); evaluation ignores it.
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -219,10 +222,9 @@ def data_sha256(rows: Iterable[LabeledComment]) -> str:
     """Hash of the training data's content (text, label, lang, category, split), order included."""
     digest = hashlib.sha256()
     for row in rows:
-        digest.update(
-            "\x1f".join(
-                [row.text, row.label, row.lang or "", row.category or "", row.split]
-            ).encode("utf-8")
-        )
+        fields = [row.text, row.label, row.lang or "", row.category or "", row.split]
+        if row.weight != 1.0:  # unweighted data keeps the hash it always had
+            fields.append(repr(row.weight))
+        digest.update("\x1f".join(fields).encode("utf-8"))
         digest.update(b"\x1e")
     return digest.hexdigest()

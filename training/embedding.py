@@ -47,7 +47,15 @@ from classifier.model_dir import (
 from training.data import LANGS, LabeledData, data_sha256
 from training.evaluate import LengthBaseline, evaluate
 from training.model_card import library_versions, render_card
-from training.ngram import NgramTrainingConfig, _headline, _platt, analyze_rows, write_tensors
+from training.ngram import (
+    NgramTrainingConfig,
+    _headline,
+    _platt,
+    analyze_rows,
+    row_weights,
+    write_tensors,
+)
+from training.real import RealReport
 
 VERSIONS = (
     "genuine",
@@ -128,14 +136,20 @@ def _design(
     )
 
 
-def _fit(x: Any, y: np.ndarray, c: float, config: EmbeddingTrainingConfig) -> LogisticRegression:
+def _fit(
+    x: Any,
+    y: np.ndarray,
+    c: float,
+    config: EmbeddingTrainingConfig,
+    weight: np.ndarray | None = None,
+) -> LogisticRegression:
     return LogisticRegression(
         C=c,
         class_weight="balanced",
         max_iter=config.max_iter,
         solver="liblinear",
         random_state=config.seed,
-    ).fit(x, y)
+    ).fit(x, y, sample_weight=weight)
 
 
 def train_embedding(
@@ -144,6 +158,7 @@ def train_embedding(
     config: EmbeddingTrainingConfig | None = None,
     *,
     embedder: TextEmbedder | None = None,
+    real: RealReport | None = None,
     quiet: bool = False,
 ) -> EmbeddingTrainResult:
     """Fit the head on ``data`` and write an embedding model directory to ``out_dir``.
@@ -195,6 +210,7 @@ def train_embedding(
     y = {
         name: np.array([r.label == "substantive" for r in rows[name]], dtype=int) for name in names
     }
+    w_train = row_weights(rows["train"])
 
     scales = config.embedding_scales if config.ngram_features else (1.0,)
     chosen_c, chosen_scale, best = config.c_grid[0], scales[0], -1.0
@@ -206,7 +222,7 @@ def train_embedding(
             for c in config.c_grid:
                 score = f1_score(
                     y["validation"],
-                    _fit(x_train, y["train"], c, config).predict(x_val),
+                    _fit(x_train, y["train"], c, config, w_train).predict(x_val),
                     average="macro",
                 )
                 _log(f"  scale={scale:g} C={c:g}: validation macro-F1 {score:.4f}", quiet)
@@ -214,7 +230,7 @@ def train_embedding(
                     chosen_c, chosen_scale, best = c, scale, score
     _log(f"chosen C={chosen_c:g}, embedding scale {chosen_scale:g}; fitting the head", quiet)
     x_train = _design(embeddings["train"], ngram["train"], chosen_scale)
-    final = _fit(x_train, y["train"], chosen_c, config)
+    final = _fit(x_train, y["train"], chosen_c, config, w_train)
     platt_a, platt_b = _platt(
         sp.csr_matrix(x_train),
         y["train"],
@@ -222,6 +238,7 @@ def train_embedding(
         NgramTrainingConfig(
             seed=config.seed, calibration_folds=config.calibration_folds, max_iter=config.max_iter
         ),
+        w_train,
     )
     seconds["fit"] = time.perf_counter() - started
     coef = final.coef_[0]
@@ -247,13 +264,21 @@ def train_embedding(
         if rows[name]:
             scores = backend.calibrate(backend.margins(docs[name], embeddings[name]))
             metrics[name] = evaluate(rows[name], scores, [d.lang for d in docs[name]], baseline)
+    if real is not None:
+        metrics.update(
+            real.evaluate(
+                lambda texts: backend.calibrate(
+                    backend.margins(analyze_rows(texts, config.vi_segmenter, True))
+                )
+            )
+        )
     speed = _speed(backend, docs["test"])
     summary = {
         "description": f"{len(data.rows)} labeled comments from {', '.join(Path(s).name for s in data.sources)}.",
         "sha256": data_sha256(data.rows),
         "counts": {name: len(rows[name]) for name in names},
     }
-    _write_model_dir(out, backend, config, chosen_c, metrics, summary, speed, seconds)
+    _write_model_dir(out, backend, config, chosen_c, metrics, summary, speed, seconds, real)
     _log(f"wrote {out}", quiet)
     return EmbeddingTrainResult(out, metrics, chosen_c, chosen_scale, seconds)
 
@@ -280,6 +305,7 @@ def _write_model_dir(
     summary: dict[str, Any],
     speed: dict[str, float],
     seconds: dict[str, float],
+    real: RealReport | None = None,
 ) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / MANIFEST_NAME).unlink(missing_ok=True)  # written last; a half-written dir never loads
@@ -326,7 +352,8 @@ def _write_model_dir(
             f"{sum(summary['counts'].values())} training comments took {seconds.get('embed', 0):.0f} s). "
             "The encoder dominates: expect roughly 100-200 comments/s per CPU core, tens of times "
             "slower than the n-gram model.\n"
-        ),
+        )
+        + (real.card_section(metrics) if real is not None else ""),
         reproduce=(
             f"`genuine train --backend embedding` (seed {config.seed}) embeds with the frozen "
             "encoder and fits a seeded logistic regression on the embeddings (reruns are not "
@@ -345,6 +372,7 @@ def _write_model_dir(
         extra={
             "embedding": asdict(backend.settings),
             "speed_comments_per_s": round(rate, 1),
+            **({"real_sources": real.provenance} if real is not None else {}),
             "training_config": json.loads(json.dumps(asdict(config), default=list)),
         },
     )

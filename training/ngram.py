@@ -44,6 +44,7 @@ from classifier.text import Doc, analyze
 from training.data import ALL_CATEGORIES, LANGS, LabeledData, data_sha256
 from training.evaluate import LengthBaseline, evaluate
 from training.model_card import library_versions, render_card
+from training.real import RealReport
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,11 @@ def analyze_rows(texts: list[str], vi_segmenter: str, quiet: bool = False) -> li
 
 
 def _fit_binary(
-    x: sp.csr_matrix, y: np.ndarray, c: float, config: NgramTrainingConfig
+    x: sp.csr_matrix,
+    y: np.ndarray,
+    c: float,
+    config: NgramTrainingConfig,
+    weight: np.ndarray | None = None,
 ) -> LogisticRegression:
     model = LogisticRegression(
         C=c,
@@ -92,11 +97,15 @@ def _fit_binary(
         solver="liblinear",
         random_state=config.seed,
     )
-    return model.fit(x, y)
+    return model.fit(x, y, sample_weight=weight)
 
 
 def _platt(
-    x: sp.csr_matrix, y: np.ndarray, c: float, config: NgramTrainingConfig
+    x: sp.csr_matrix,
+    y: np.ndarray,
+    c: float,
+    config: NgramTrainingConfig,
+    weight: np.ndarray | None = None,
 ) -> tuple[float, float]:
     """Platt scaling fitted on out-of-fold margins, so calibration is not fooled by training fit."""
     margins = np.zeros(len(y))
@@ -104,10 +113,19 @@ def _platt(
         n_splits=config.calibration_folds, shuffle=True, random_state=config.seed
     )
     for train_index, held_index in folds.split(np.zeros(len(y)), y):
-        model = _fit_binary(x[train_index], y[train_index], c, config)
+        fold_weight = None if weight is None else weight[train_index]
+        model = _fit_binary(x[train_index], y[train_index], c, config, fold_weight)
         margins[held_index] = model.decision_function(x[held_index])
-    platt = LogisticRegression(C=1e4, solver="lbfgs").fit(margins.reshape(-1, 1), y)
+    platt = LogisticRegression(C=1e4, solver="lbfgs").fit(
+        margins.reshape(-1, 1), y, sample_weight=weight
+    )
     return float(platt.coef_[0, 0]), float(platt.intercept_[0])
+
+
+def row_weights(rows: list[Any]) -> np.ndarray | None:
+    """Per-row training weights, or None when every row counts once (the plain case)."""
+    weight = np.array([getattr(r, "weight", 1.0) for r in rows], dtype=np.float64)
+    return None if np.all(weight == 1.0) else weight
 
 
 def write_tensors(path: Path, tensors: dict[str, np.ndarray], file_format: str) -> None:
@@ -136,6 +154,7 @@ def train_ngram(
     out_dir: str | Path,
     config: NgramTrainingConfig | None = None,
     *,
+    real: RealReport | None = None,
     quiet: bool = False,
 ) -> TrainResult:
     config = config or NgramTrainingConfig()
@@ -166,20 +185,23 @@ def train_ngram(
     }
     x_train = matrices["train"]
     assert x_train is not None
+    w_train = row_weights(train_rows)
     chosen_c, best = config.c_grid[0], -1.0
     if matrices["validation"] is not None and len(set(y["validation"])) > 1:
         for c in tqdm(config.c_grid, desc="tune C on validation", disable=quiet, file=sys.stderr):
             score = f1_score(
                 y["validation"],
-                _fit_binary(x_train, y["train"], c, config).predict(matrices["validation"]),
+                _fit_binary(x_train, y["train"], c, config, w_train).predict(
+                    matrices["validation"]
+                ),
                 average="macro",
             )
             _log(f"  C={c:g}: validation macro-F1 {score:.4f}", quiet)
             if score > best + 1e-9:
                 chosen_c, best = c, score
     _log(f"chosen C={chosen_c:g}; fitting final model and calibration", quiet)
-    final = _fit_binary(x_train, y["train"], chosen_c, config)
-    platt_a, platt_b = _platt(x_train, y["train"], chosen_c, config)
+    final = _fit_binary(x_train, y["train"], chosen_c, config, w_train)
+    platt_a, platt_b = _platt(x_train, y["train"], chosen_c, config, w_train)
     weights = NgramWeights(
         coef=final.coef_[0].astype(np.float32),
         intercept=float(final.intercept_[0]),
@@ -208,12 +230,18 @@ def train_ngram(
                 baseline,
                 categories=output.categories,
             )
+    if real is not None:
+        metrics.update(
+            real.evaluate(
+                lambda texts: backend.predict(analyze_rows(texts, seg, True), explain=False).scores
+            )
+        )
     summary = {
         "description": f"{len(data.rows)} labeled comments from {', '.join(Path(s).name for s in data.sources)}.",
         "sha256": data_sha256(data.rows),
         "counts": {"train": len(train_rows), "validation": len(val_rows), "test": len(test_rows)},
     }
-    _write_model_dir(out, backend, config, chosen_c, category_c, categories, metrics, summary)
+    _write_model_dir(out, backend, config, chosen_c, category_c, categories, metrics, summary, real)
     _log(f"wrote {out}", quiet)
     return TrainResult(out, metrics, chosen_c)
 
@@ -240,10 +268,11 @@ def _fit_category_head(
         np.int64
     )
     target = np.array([names.index(rows[i].category) for i in labeled])
+    weight = row_weights([rows[i] for i in labeled])
 
     def fit(c: float) -> LogisticRegression:
         return LogisticRegression(C=c, max_iter=config.max_iter, random_state=config.seed).fit(
-            sub[:, columns], target
+            sub[:, columns], target, sample_weight=weight
         )
 
     grid = config.category_c_grid
@@ -285,6 +314,7 @@ def _write_model_dir(
     categories: tuple[str, ...],
     metrics: dict[str, Any],
     summary: dict[str, Any],
+    real: RealReport | None = None,
 ) -> None:
     out.mkdir(parents=True, exist_ok=True)
     write_tensors(out / WEIGHTS_FILE, backend.tensors(), "genuine-ngram-v1")
@@ -312,6 +342,7 @@ def _write_model_dir(
         metrics=metrics,
         settings=settings,
         versions=versions,
+        extra_sections=real.card_section(metrics) if real is not None else "",
     )
     atomic_write_text(out / CARD_NAME, card)
     names = [WEIGHTS_FILE, CONFIG_FILE]
@@ -325,6 +356,7 @@ def _write_model_dir(
         library_versions=versions,
         extra={
             "categories": list(categories),
+            **({"real_sources": real.provenance} if real is not None else {}),
             "training_config": json.loads(json.dumps(asdict(config), default=list)),
         },
     )

@@ -17,8 +17,9 @@ def register(subparsers: Any) -> None:
         help="evaluate a model on labeled data (per language, calibration, length-matched slice)",
         description="Evaluate a model on labeled comments: per-language precision, recall, macro-F1 and MCC, "
         "per-category recall, confusion matrix, calibration (ECE, reliability table), and a length-matched "
-        "slice, each beside a length-only baseline trained on the baseline data (default: the shipped "
-        "corpus's train split); when the model has a category head and the data a category column, how "
+        "slice, each beside a length-only baseline fit on the evaluated data's own train split (when "
+        "evaluating another split of it) or else by 5-fold cross-validation on the evaluated rows; the "
+        "output says which. When the model has a category head and the data a category column, how "
         "often the head names the labeled category. Prints Markdown; --output-dir also writes "
         "evaluation.json and evaluation.md.",
     )
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from classifier.io.problems import InputError
     from classifier.predictor import load
     from training.data import corpus_paths, load_labeled
-    from training.evaluate import LengthBaseline, evaluate, render_markdown
+    from training.evaluate import baseline_for, evaluate, render_markdown
 
     predictor = load(args.model, threshold=args.threshold)
     data = load_labeled(
@@ -63,8 +64,9 @@ def run(args: argparse.Namespace) -> int:
     rows = data.rows if split == "all" else data.split(split)
     if not rows:
         raise InputError(f"no usable rows to evaluate (split '{split}')")
-    corpus = load_labeled(corpus_paths())
-    baseline = LengthBaseline.fit(corpus.split("train"))
+    # The baseline learns from the evaluated data's own train split (or, without one, by
+    # cross-validation on the evaluated rows), never from data the model may not have seen.
+    baseline = baseline_for(rows, data.split("train") if split != "all" else ())
     predictions = predictor.predict([r.text for r in rows], explain=False)
     scores = np.array([p.score for p in predictions])
     report = evaluate(
