@@ -83,3 +83,59 @@ def test_contact_links_and_tags_become_typed_placeholders(raw, kinds):
 @pytest.mark.parametrize("text", ["dep wa shop oi", "赵薇好看", "权威发布", "i saw it on tv"])
 def test_ordinary_words_are_not_mistaken_for_handles(text):
     assert normalize(text).placeholders == {}
+
+
+@pytest.mark.parametrize(
+    ("raw", "kinds"),
+    [
+        # circled, parenthesized, dingbat and keycap digits read as the number they spell
+        ("加我 ⑴⑶⑻①②③④⑤⑥⑦⑧ 日结", {"phone"}),
+        ("❶❸❽➊➋➌➍➎➏➐➑ 兼职", {"phone"}),
+        ("1️⃣3️⃣8️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣ 打字员", {"phone"}),
+        ("电话１３８１２３４５６７８", {"phone"}),  # full-width
+        ("电话13812345678号", {"phone"}),  # Han text touching the number
+        # digits split up, spelled in Han numerals, or with O for zero
+        ("电话 1 3 8 - 1 2 3 4 - 5 6 7 8 刷单返佣", {"phone"}),
+        ("v 1 3 5 🔥 7 9 2 4 6 8 宝妈兼职", {"phone"}),
+        ("qq一三五七九二四六八 打字员", {"qq"}),
+        ("call 0912 345 67O", {"phone"}),
+        # disguised handle keywords
+        ("➕一下🐧 12345678 给你介绍", {"qq"}),
+        ("扣 :567891 带你赚钱", {"qq"}),
+        ("薇：abc12345 充值返利", {"wechat"}),
+        ("v❤ wx8866123", {"wechat"}),
+        ("加绿泡泡 good8899 日结", {"wechat"}),
+    ],
+)
+def test_disguised_contacts_become_placeholders(raw, kinds):
+    assert set(normalize(raw).placeholders) == kinds
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("内\u0fc6容\u0fc6就\u0fc6是", "内容就是"),  # filler marks between Han characters
+        ("⑵⓪⑤⑧⑧⑤⑥", "2058856"),
+        ("一天3O~1OO", "一天30~100"),
+    ],
+)
+def test_filler_marks_and_disguised_digits_are_made_plain(raw, expected):
+    assert normalize(raw).text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "赵薇的新电影什么时候上映",  # 薇 in a name, no id after it
+        "giá 1.500.000đ nha shop",  # a price keeps its grouping
+        "I paid 1,000,000 dong for it",
+        "12/12/2012 là ngày cưới",
+        "1on1 coaching session",
+        "一二三四五 (five numerals is a count, not a number)",
+        "màu son này lên môi có bị khô không?",
+    ],
+)
+def test_ordinary_numbers_and_names_stay_as_they_are(text):
+    result = normalize(text)
+    assert result.placeholders == {}
+    assert result.text == text.lower()
