@@ -6,14 +6,8 @@ import pytest
 
 from classifier.cli.main import main
 from classifier.io.problems import InputError
-from training.real import (
-    SOURCES,
-    load_label_files,
-    load_real,
-    pseudo_labeled,
-    select_sources,
-    sha256_text,
-)
+from training.distill import pseudo_labeled
+from training.real import SOURCES, load_label_files, load_real, select_sources, sha256_text
 
 YOUTUBE = [
     "check out my channel for free beats!!!",

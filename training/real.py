@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -274,7 +273,7 @@ def load_real(
     labels_dir: Path = LABELS_DIR,
     *,
     real_weight: float = 1.0,
-    max_pool: int | None = 4000,
+    max_pool: int | None = 3000,
 ) -> RealData:
     """Our labels joined to their texts, and each source's pool less every labeled text.
 
@@ -318,68 +317,22 @@ def load_real(
     pool = []
     seen = set(labeled_keys)
     for name in sources:
-        candidates = []
-        for comment in read_source(real_dir, name):
+        # A fixed order per source (a hash of each text), so the sample stays the same as
+        # labels are added: only the newly labeled comments drop out of it.
+        ordered = sorted(
+            read_source(real_dir, name),
+            key=lambda c: hashlib.sha256(f"pool:{c.sha256}".encode()).digest(),
+        )
+        candidates: list[RealComment] = []
+        for comment in ordered:
+            if max_pool is not None and len(candidates) >= max_pool:
+                break
             key = text_key(comment.text)
             if key and key not in seen:
                 seen.add(key)
                 candidates.append(comment)
-        if max_pool is not None and len(candidates) > max_pool:
-            random.Random(f"pool:{name}").shuffle(candidates)
-            candidates = candidates[:max_pool]
         pool += candidates
     return RealData(list(sources), train, validation, pool)
-
-
-def pseudo_labeled(
-    pool: Sequence[RealComment],
-    scores: Sequence[float],
-    *,
-    mode: str = "soft",
-    weight: float = 1.0,
-    min_confidence: float = 0.8,
-) -> list[LabeledComment]:
-    """A teacher's labels on the pool as training rows.
-
-    ``soft``: each comment twice, once per label, weighted by the teacher's probability of
-    it (the student's log-loss then targets the teacher's probability). ``filtered``: the
-    teacher's hard label, only where its probability is at least ``min_confidence``.
-    """
-    if mode not in ("soft", "filtered"):
-        raise ValueError(f"pseudo-label mode must be 'soft' or 'filtered', got {mode!r}")
-    rows = []
-    for comment, p in zip(pool, scores, strict=True):
-        meta = {"source": comment.source, "pick": "teacher"}
-        if mode == "soft":
-            for label, share in (("substantive", p), ("generic", 1.0 - p)):
-                if share > 1e-3:
-                    rows.append(
-                        LabeledComment(
-                            comment.text, label, comment.lang, None, "train", meta, weight * share
-                        )
-                    )
-        elif max(p, 1.0 - p) >= min_confidence:
-            label = "substantive" if p >= 0.5 else "generic"
-            rows.append(
-                LabeledComment(comment.text, label, comment.lang, None, "train", meta, weight)
-            )
-    return rows
-
-
-def teacher_scores(
-    teacher_dir: str | Path, texts: Sequence[str], embedding_cache: str | Path | None = None
-) -> list[float]:
-    """P(substantive) from a teacher model directory; an embedding teacher reads and fills the
-    on-disk embedding cache when one is given (tens of thousands of comments embed slowly)."""
-    from classifier.backends.embedding import EmbeddingBackend
-    from classifier.predictor import load
-
-    teacher = load(str(teacher_dir))
-    if embedding_cache is not None and isinstance(teacher.backend, EmbeddingBackend):
-        from training.embed_cache import CachedEmbedder
-
-        teacher.backend.embedder = CachedEmbedder(teacher.backend.settings, embedding_cache)
-    return [p.score for p in teacher.predict(list(texts), explain=False)]
 
 
 def provenance(real: RealData, pseudo: Sequence[LabeledComment]) -> list[dict[str, object]]:

@@ -284,13 +284,8 @@ def _with_real_comments(args: argparse.Namespace, data: Any) -> tuple[Any, Any]:
 
     from classifier.io.problems import InputError
     from training.data import LabeledData
-    from training.real import (
-        RealReport,
-        load_real,
-        pseudo_labeled,
-        select_sources,
-        teacher_scores,
-    )
+    from training.distill import pseudo_labeled, teacher_scores
+    from training.real import RealReport, load_real, select_sources
 
     if not args.real:
         raise InputError("--teacher labels the real sources' pools: pass --real DIR as well")
@@ -321,6 +316,8 @@ def _with_real_comments(args: argparse.Namespace, data: Any) -> tuple[Any, Any]:
         f"for validation, {len(real.pool)} unlabeled, from {', '.join(sources)}",
     )
     pseudo: list[Any] = []
+    if args.teacher and args.commercial_only:
+        _refuse_non_commercial_teacher(args.teacher)
     if args.teacher:
         _say(args, f"labeling {len(real.pool)} pool comments with the teacher {args.teacher}")
         scores = teacher_scores(args.teacher, [c.text for c in real.pool], args.embedding_cache)
@@ -355,6 +352,21 @@ def _with_real_comments(args: argparse.Namespace, data: Any) -> tuple[Any, Any]:
         sources=[*data.sources, f"real comments ({', '.join(sources)})"],
     )
     return combined, RealReport.from_data(real, pseudo, recipe)
+
+
+def _refuse_non_commercial_teacher(teacher_dir: str) -> None:
+    """A teacher that learned from research-only data passes it on through its labels."""
+    from classifier.io.problems import InputError
+    from classifier.model_dir import open_model_dir
+
+    used = open_model_dir(teacher_dir).manifest.extra.get("real_sources", [])
+    barred = [s["source"] for s in used if not s.get("commercial_use")]
+    if barred:
+        raise InputError(
+            f"--commercial-only with --teacher {teacher_dir}: the teacher learned from "
+            f"{', '.join(barred)} (research-only or non-commercial), and its labels would carry "
+            "that data into this model; train a teacher with --commercial-only first, or drop --teacher"
+        )
 
 
 def _say(args: argparse.Namespace, message: str) -> None:
