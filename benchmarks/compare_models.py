@@ -193,7 +193,7 @@ def _print_tables(
         return
     for labels, title in (
         ("dataset", "datasets' own labels"),
-        ("our guide", "samples relabeled by our guide (benchmarks/real_relabeled)"),
+        ("our guide", "real validation sets labeled by our guide (data/real_labels/)"),
     ):
         files = [n for n in names if n.endswith(f"({labels})")]
         if not files:

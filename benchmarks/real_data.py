@@ -152,7 +152,7 @@ def main() -> int:
     blocks = []
     for title, sets in (
         ("Datasets' own labels", load_real_sets()),
-        ("Samples relabeled by our guide", load_relabeled_sets()),
+        ("Real validation sets labeled by our guide", load_relabeled_sets()),
     ):
         lines, errors = _table(sets, predictor, baseline, args.errors)
         print(f"### {title}\n")

@@ -48,3 +48,33 @@ def test_default_model_is_small_and_verified():
     size = sum(p.stat().st_size for p in DEFAULT_MODEL_DIR.iterdir())
     assert size < 30 * 1024 * 1024
     assert model.manifest.metrics["test"]["macro_f1"] > 0.85
+
+
+DISGUISED_CHINESE_SPAM = [
+    "想赚零花钱的加我 ⑴⑶⑼⑵⑻⑺⑹⑸⑷⑶⑵ 日结",
+    "首充一百送五十八，棋牌新平台，🐧 ⑧⑦⑥⑤④③②",
+    "招打字员 宝妈学生都可以 一单一结 薇：work5566",
+    "刷单返佣 本金秒退 联系 1 3 9 - 2 4 6 8 - 1 3 5 7",
+    "抖音代发作品 一条五块 次日结算 不看播放量",
+]
+
+
+@pytest.mark.parametrize("text", DISGUISED_CHINESE_SPAM)
+def test_disguised_chinese_scams_and_contacts_are_generic(default_predictor, text):
+    assert default_predictor.predict(text).label == "generic"
+
+
+def test_default_model_card_names_every_real_source_and_its_license():
+    from classifier.model_dir import DEFAULT_MODEL_DIR, open_model_dir
+    from training.real import SOURCES
+
+    manifest = open_model_dir(DEFAULT_MODEL_DIR).manifest
+    used = {s["source"]: s for s in manifest.extra["real_sources"]}
+    assert set(used) == set(SOURCES)
+    card = (DEFAULT_MODEL_DIR / "MODEL_CARD.md").read_text(encoding="utf-8")
+    for name, source in SOURCES.items():
+        assert source.license in card, name
+        assert used[name]["commercial_use"] == source.commercial_use
+    assert "--commercial-only" in card
+    for name in SOURCES:
+        assert f"real:{name}" in manifest.metrics  # scored on its own validation set

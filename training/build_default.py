@@ -33,7 +33,7 @@ STUDENT = (
     "--pseudo",
     "soft",
     "--pseudo-weight",
-    "0.5",
+    "1",
     "--corpus-weight",
     "1",
 )

@@ -343,6 +343,14 @@ def _write_model_dir(
         settings=settings,
         versions=versions,
         extra_sections=real.card_section(metrics) if real is not None else "",
+        reproduce=(
+            "`python -m training.build_default --real DIR --embedding-cache CACHE` rebuilds the "
+            "teacher and this model; with the same labels, real data, teacher and cache, "
+            f"`genuine train` (seed {config.seed}) writes byte-identical weights (teacher "
+            "probabilities from fresh float32 embeddings differ slightly from cached float16 ones)."
+            if real is not None
+            else None
+        ),
     )
     atomic_write_text(out / CARD_NAME, card)
     names = [WEIGHTS_FILE, CONFIG_FILE]

@@ -281,6 +281,7 @@ def run(args: argparse.Namespace) -> int:
 def _with_real_comments(args: argparse.Namespace, data: Any) -> tuple[Any, Any]:
     """The training data plus real labeled rows and, with --teacher, the teacher's labels."""
     from dataclasses import replace
+    from pathlib import Path
 
     from classifier.io.problems import InputError
     from training.data import LabeledData
@@ -304,8 +305,6 @@ def _with_real_comments(args: argparse.Namespace, data: Any) -> tuple[Any, Any]:
     sources = select_sources(args.leave_out, commercial_only=args.commercial_only)
     if not sources:
         raise InputError("every real source was left out; drop --leave-out or --commercial-only")
-    from pathlib import Path
-
     from training.real import LABELS_DIR
 
     labels_dir = Path(args.real_labels) if args.real_labels else LABELS_DIR
@@ -340,7 +339,7 @@ def _with_real_comments(args: argparse.Namespace, data: Any) -> tuple[Any, Any]:
     if args.teacher:
         recipe.update(
             {
-                "teacher": args.teacher.rstrip("/").split("/")[-1],
+                "teacher model": Path(args.teacher).name,
                 "teacher labels": args.pseudo
                 + (f" (confidence >= {args.min_confidence})" if args.pseudo == "filtered" else ""),
                 "teacher label weight": args.pseudo_weight,
