@@ -7,7 +7,7 @@ Two tables, each beside a length-only baseline trained on the corpus train split
    this table through its errors; spam recall on the spam-only Chinese file is the clean number.
 2. **Labeled by our guide**: the real validation sets, random samples of each source labeled by
    data/LABELING.md without looking at the datasets' labels or any model, never trained on.
-   Only our labels ship (``data/real_labels/*.jsonl``: the text's SHA-256, label, category,
+   Only our labels ship (``data/real_labels/*.ndjson``: the text's SHA-256, label, category,
    split); the texts stay in ../shared. Model choices were made on them, so they are a
    development set, not an untouched test set (benchmarks/real_validation.py has the full
    side-by-side table).

@@ -1,6 +1,6 @@
 """Models side by side on the real validation sets (labeled by our guide, never trained on).
 
-Per source of ../shared/data/real (data/real_labels/*.jsonl, split ``validation``): macro-F1
+Per source of ../shared/data/real (data/real_labels/*.ndjson, split ``validation``): macro-F1
 with a 95% bootstrap interval, generic recall and substantive recall of
 
 - the new default (``models/default``) and the teacher it was distilled from (``models/teacher``),

@@ -33,7 +33,7 @@ def real_dir(tmp_path):
 
 def _write_labels(labels_dir, rows):
     labels_dir.mkdir(parents=True, exist_ok=True)
-    with (labels_dir / "en_youtube.jsonl").open("w", encoding="utf-8") as handle:
+    with (labels_dir / "en_youtube.ndjson").open("w", encoding="utf-8") as handle:
         for text, label, category, split in rows:
             record = {
                 "sha256": sha256_text(text),
@@ -77,8 +77,8 @@ def test_a_bad_label_file_row_names_file_line_and_field(tmp_path):
     labels = tmp_path / "labels"
     labels.mkdir()
     row = {"sha256": "ab" * 32, "source": "en_youtube", "label": "spam", "split": "train"}
-    (labels / "en_youtube.jsonl").write_text(json.dumps(row) + "\n")
-    with pytest.raises(InputError, match=r"en_youtube.jsonl line 1, field 'label'"):
+    (labels / "en_youtube.ndjson").write_text(json.dumps(row) + "\n")
+    with pytest.raises(InputError, match=r"en_youtube.ndjson line 1, field 'label'"):
         load_label_files(labels)
 
 

@@ -2,7 +2,8 @@
 
 The texts live outside the project (``../shared/data/real/`` on development machines, or any
 directory a user names with ``--real DIR``); the project keeps only
-``data/real_labels/<source>.jsonl``: one line per labeled comment with the full SHA-256 of
+``data/real_labels/<source>.ndjson`` (JSON Lines; not ``.jsonl``, which marks corpus files in
+data/): one line per labeled comment with the full SHA-256 of
 its text, our label and category, the split (``train`` or ``validation``: validation rows
 are never trained on), how it was picked (``random`` or ``uncertain``) and who labeled it.
 
@@ -192,9 +193,9 @@ def _parse_label(raw: dict, path: Path, line: int) -> RealLabel:
 
 
 def load_label_files(labels_dir: Path = LABELS_DIR) -> list[RealLabel]:
-    """Every label of ``data/real_labels/*.jsonl`` (one file per source)."""
+    """Every label of ``data/real_labels/*.ndjson`` (one file per source)."""
     labels = []
-    for path in sorted(Path(labels_dir).glob("*.jsonl")):
+    for path in sorted(Path(labels_dir).glob("*.ndjson")):
         with path.open(encoding="utf-8") as handle:
             for line_no, line in enumerate(handle, 1):
                 if line.strip():

@@ -160,7 +160,7 @@ def register(subparsers: Any) -> None:
         "--real-labels",
         metavar="DIR",
         default=None,
-        help="label files (SOURCE.jsonl: sha256, label, category, split) to join to --real "
+        help="label files (SOURCE.ndjson: sha256, label, category, split) to join to --real "
         "(default: the project's data/real_labels/)",
     )
     real.add_argument(
