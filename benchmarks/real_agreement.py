@@ -1,6 +1,6 @@
 """Agreement between two independent labelers of real comments (Cohen's kappa), per language.
 
-Reads data/real_labels/double_pass/*.jsonl: for each comment labeled twice, the first and the
+Reads data/real_labels/double_pass/*.ndjson: for each comment labeled twice, the first and the
 second labeler's label (neither saw the other's) and the settled final label. Round 1 was
 labeled with the guide as it stood; where kappa fell below 0.7 the guide was clarified (the
 news-comment rulings in data/LABELING.md) and round 2 is a fresh sample labeled twice under
@@ -27,7 +27,7 @@ def main() -> int:
     from training.real import SOURCES
 
     groups: dict[tuple[str, ...], list[dict]] = defaultdict(list)
-    for path in sorted(DOUBLE.glob("*.jsonl")):
+    for path in sorted(DOUBLE.glob("*.ndjson")):
         for line in path.open(encoding="utf-8"):
             row = json.loads(line)
             lang = SOURCES[row["source"]].lang
