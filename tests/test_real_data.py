@@ -1,6 +1,7 @@
 """Real comments: labels kept as text hashes, joined to texts at run time, split and weighed."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -8,6 +9,8 @@ from classifier.cli.main import main
 from classifier.io.problems import InputError
 from training.distill import pseudo_labeled
 from training.real import SOURCES, load_label_files, load_real, select_sources, sha256_text
+
+ROOT = Path(__file__).resolve().parent.parent
 
 YOUTUBE = [
     "check out my channel for free beats!!!",
@@ -155,3 +158,11 @@ def test_train_with_real_comments_reports_them_per_source(real_dir, tmp_path, co
 def test_teacher_without_real_and_real_with_a_transformer_are_refused(tmp_path, capsys):
     assert main(["train", "--teacher", str(tmp_path), "-o", str(tmp_path / "m")]) == 2
     assert "pass --real DIR as well" in capsys.readouterr().err
+
+
+def test_commercial_only_refuses_the_shipped_teacher(tmp_path, capsys):
+    teacher = ROOT / "models" / "teacher"
+    args = ["train", "--real", str(tmp_path), "--commercial-only", "--teacher", str(teacher)]
+    assert main([*args, "-o", str(tmp_path / "m")]) == 2
+    err = capsys.readouterr().err
+    assert "the teacher learned from" in err and "vi_victsd_news" in err

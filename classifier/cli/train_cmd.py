@@ -286,7 +286,7 @@ def _with_real_comments(args: argparse.Namespace, data: Any) -> tuple[Any, Any]:
     from classifier.io.problems import InputError
     from training.data import LabeledData
     from training.distill import pseudo_labeled, teacher_scores
-    from training.real import RealReport, load_real, select_sources
+    from training.real import LABELS_DIR, RealReport, load_real, select_sources
 
     if not args.real:
         raise InputError("--teacher labels the real sources' pools: pass --real DIR as well")
@@ -305,8 +305,8 @@ def _with_real_comments(args: argparse.Namespace, data: Any) -> tuple[Any, Any]:
     sources = select_sources(args.leave_out, commercial_only=args.commercial_only)
     if not sources:
         raise InputError("every real source was left out; drop --leave-out or --commercial-only")
-    from training.real import LABELS_DIR
-
+    if args.teacher and args.commercial_only:
+        _refuse_non_commercial_teacher(args.teacher)
     labels_dir = Path(args.real_labels) if args.real_labels else LABELS_DIR
     real = load_real(args.real, sources, labels_dir, real_weight=args.real_weight)
     _say(
@@ -315,8 +315,6 @@ def _with_real_comments(args: argparse.Namespace, data: Any) -> tuple[Any, Any]:
         f"for validation, {len(real.pool)} unlabeled, from {', '.join(sources)}",
     )
     pseudo: list[Any] = []
-    if args.teacher and args.commercial_only:
-        _refuse_non_commercial_teacher(args.teacher)
     if args.teacher:
         _say(args, f"labeling {len(real.pool)} pool comments with the teacher {args.teacher}")
         scores = teacher_scores(args.teacher, [c.text for c in real.pool], args.embedding_cache)
