@@ -32,7 +32,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-REAL = ROOT.parent / "shared" / "data" / "real"
+from benchmarks.real_data import REAL, _metrics  # noqa: E402  (the real-data benchmark's own)
+
 PREVIOUS_REV = "d1263d0"  # the default before it learned from real comments
 LANGS = ("vi", "zh", "en")
 
@@ -52,12 +53,6 @@ def bootstrap_macro_f1(
         samples.append(f1_score(truth[idx], predicted[idx], average="macro", zero_division=0))
     low, high = np.percentile(samples, [2.5, 97.5])
     return point, float(low), float(high)
-
-
-def _recalls(truth: np.ndarray, predicted: np.ndarray) -> tuple[float, float]:
-    generic = float((~predicted[~truth]).mean()) if (~truth).any() else float("nan")
-    substantive = float(predicted[truth].mean()) if truth.any() else float("nan")
-    return generic, substantive
 
 
 def _model_from_git(rev: str, target: Path) -> Path:
@@ -160,7 +155,8 @@ def _print_tables(
         runs["length alone (5-fold CV)"] = _length_cv(rows)
         for name, scores in runs.items():
             predicted = scores >= 0.5
-            generic, substantive = _recalls(truth, predicted)
+            recalls = _metrics(truth, predicted)
+            generic, substantive = recalls["generic_recall"], recalls["substantive_recall"]
             if truth.sum() < 5:  # a spam-only set: only the generic recall means something
                 f1_text = "-"
             else:

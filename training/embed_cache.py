@@ -30,7 +30,7 @@ def cache_key(text: str, settings: EmbeddingSettings) -> str:
 
 class CachedEmbedder(TextEmbedder):
     def __init__(self, settings: EmbeddingSettings, cache_dir: str | Path):
-        super().__init__(settings, cache=True)
+        super().__init__(settings)  # the disk index below is the cache; no second copy by text
         self.cache_dir = Path(cache_dir)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         self._disk: dict[str, np.ndarray] = {}
@@ -44,11 +44,12 @@ class CachedEmbedder(TextEmbedder):
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         keys = [cache_key(t, self.settings) for t in texts]
-        missing = [i for i, k in enumerate(keys) if k not in self._disk]
-        for start in range(0, len(missing), SAVE_EVERY):
-            part = missing[start : start + SAVE_EVERY]
-            vectors = super()._embed([texts[i] for i in part])
-            self._save([keys[i] for i in part], vectors)
+        # each missing text once, however often the batch repeats it
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._disk}
+        pending = list(missing)
+        for start in range(0, len(pending), SAVE_EVERY):
+            part = pending[start : start + SAVE_EVERY]
+            self._save(part, super()._embed([missing[k] for k in part]))
         return (
             np.stack([self._disk[k].astype(np.float32) for k in keys])
             if keys
