@@ -2,20 +2,28 @@
 
 Layout (every backend)::
 
-    manifest.json   format version, backend, labels, languages, file hashes, data hash, metrics
+    manifest.json   format version, name, version, backend, labels, languages, file hashes,
+                    data hash, metrics
     MODEL_CARD.md   written by the training run
     <backend files> listed in manifest["files"] with their SHA-256
 
 Loading checks the format version, that every listed file exists and that its hash matches.
 Any failure raises :class:`ModelLoadError` with what went wrong and how to fix it.
+
+The shipped default model travels inside the installed package as ``classifier.default_model``
+(pyproject maps that package to ``models/default``), so a wheel install finds it with no path.
+A model is named in logs and reports by :class:`ModelIdentity`: its name, version and the
+SHA-256 of its manifest (which lists the SHA-256 of every weight file), never by a local path.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import importlib.util
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +50,11 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     ),
 }
 KNOWN_BACKENDS = ("ngram", "transformer", "embedding")
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
+DEFAULT_MODEL_PACKAGE = "classifier.default_model"
+# A source checkout used without installing (PYTHONPATH=.) has the model here.
+_CHECKOUT_DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default"
 MODEL_ENV_VAR = "GENUINE_MODEL"
+UNVERSIONED = "unversioned"
 
 
 class ModelLoadError(RuntimeError):
@@ -67,6 +78,8 @@ class Manifest:
     languages: tuple[str, ...]
     files: dict[str, str]
     format_version: int = FORMAT_VERSION
+    name: str = ""
+    version: str = ""
     threshold: float = 0.5
     thresholds_by_lang: dict[str, float] = field(default_factory=dict)
     training_data: dict[str, Any] = field(default_factory=dict)
@@ -77,6 +90,8 @@ class Manifest:
     def to_json(self) -> str:
         data = {
             "format_version": self.format_version,
+            "name": self.name,
+            "version": self.version,
             "backend": self.backend,
             "labels": list(self.labels),
             "languages": list(self.languages),
@@ -117,6 +132,8 @@ class Manifest:
             languages=tuple(data["languages"]),
             files=dict(data["files"]),
             format_version=version,
+            name=str(data.get("name") or ""),
+            version=str(data.get("version") or ""),
             threshold=float(data.get("threshold", 0.5)),
             thresholds_by_lang={k: float(v) for k, v in data.get("thresholds_by_lang", {}).items()},
             training_data=dict(data.get("training_data", {})),
@@ -127,11 +144,42 @@ class Manifest:
 
 
 @dataclass(frozen=True)
+class ModelIdentity:
+    """How a model is named where its output goes: logs, reports, ``--version``, ``/v1/model``."""
+
+    name: str
+    version: str
+    sha256: str  # of manifest.json, which holds the SHA-256 of every weight file
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.version} (sha256:{self.sha256[:12]})"
+
+
+def model_identity(root: str | os.PathLike[str]) -> ModelIdentity:
+    """Name, version and manifest hash of the model in ``root`` (reads only the manifest).
+
+    Manifests written before models carried a name fall back to the directory name and
+    ``unversioned``.
+    """
+    manifest_path = Path(root) / MANIFEST_NAME
+    raw = manifest_path.read_bytes()
+    data = json.loads(raw)
+    name = str(data.get("name") or "") or Path(root).resolve().name
+    version = str(data.get("version") or "") or UNVERSIONED
+    return ModelIdentity(name, version, hashlib.sha256(raw).hexdigest())
+
+
+@dataclass(frozen=True)
 class ModelDir:
     """A verified model directory: its path and manifest."""
 
     path: Path
     manifest: Manifest
+
+    @property
+    def identity(self) -> ModelIdentity:
+        return model_identity(self.path)
 
     def file(self, name: str) -> Path:
         if name not in self.manifest.files:
@@ -146,10 +194,24 @@ class ModelDir:
         return card.read_text(encoding="utf-8") if card.is_file() else ""
 
 
+def default_model_dir() -> Path:
+    """The shipped default model: package data of the installed ``genuine``, else the checkout's."""
+    # A data-only (namespace) package: its directory is in the spec's search locations.
+    # Editable installs do not map it, so they use the checkout's copy, the same files.
+    try:
+        spec = importlib.util.find_spec(DEFAULT_MODEL_PACKAGE)
+    except ModuleNotFoundError:
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(location) / MANIFEST_NAME).is_file():
+            return Path(location)
+    return _CHECKOUT_DEFAULT_MODEL
+
+
 def resolve_model_path(path: str | os.PathLike[str] | None) -> Path:
     """``path``, else $GENUINE_MODEL, else the shipped default model."""
     if path is None:
-        path = os.environ.get(MODEL_ENV_VAR) or DEFAULT_MODEL_DIR
+        path = os.environ.get(MODEL_ENV_VAR) or default_model_dir()
     return Path(path).expanduser()
 
 
@@ -193,7 +255,17 @@ def open_model_dir(path: str | os.PathLike[str] | None = None, *, verify: bool =
 
 
 def write_manifest(root: str | os.PathLike[str], manifest: Manifest) -> None:
-    """Write ``manifest.json`` atomically (the last file a training run writes)."""
+    """Write ``manifest.json`` atomically (the last file a training run writes).
+
+    A manifest without a name is named after its directory; one without a version gets the
+    day it was written (``YYYY.MM.DD``), so every model a pipeline logs can be told apart.
+    """
+    if not manifest.name or not manifest.version:
+        manifest = replace(
+            manifest,
+            name=manifest.name or Path(root).resolve().name,
+            version=manifest.version or dt.datetime.now(dt.UTC).strftime("%Y.%m.%d"),
+        )
     atomic_write_text(Path(root) / MANIFEST_NAME, manifest.to_json())
 
 

@@ -192,7 +192,8 @@ def create_app(
     predictor = predictor or load(model)
     limiter = CapacityLimiter(limits.inference_threads)
     metrics = _Metrics()
-    model_name = predictor.model_dir.path.name
+    identity = predictor.model_dir.identity
+    model_name = identity.name
     app = FastAPI(
         title="genuine",
         version=__version__,
@@ -300,7 +301,9 @@ def create_app(
         manifest = json.loads(predictor.manifest.to_json())
         card = predictor.model_dir.card
         return {
-            "name": model_name,
+            "name": identity.name,
+            "version": identity.version,
+            "sha256": identity.sha256,
             "manifest": manifest,
             "threshold": predictor.threshold,
             "card_summary": card.split("## Model")[0].strip()[:2000],

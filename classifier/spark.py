@@ -768,7 +768,7 @@ def _keys_udf(min_units: float) -> Any:
 
 
 def _attach_labels(
-    inputs: _Inputs, ref: _ModelRef | None, source_path: str, cfg: ScoringConfig
+    inputs: _Inputs, ref: _ModelRef | None, model_label: str, cfg: ScoringConfig
 ) -> tuple[DataFrame, DataFrame, str, DataFrame]:
     """:func:`classifier.scoring.labels.attach_labels`: labeled rows, problems, source."""
     valid = inputs.comments
@@ -794,7 +794,7 @@ def _attach_labels(
             F.col("__error").isNotNull(),
             F.concat(F.lit("the predictor could not label it: "), F.col("__error")),
         ).otherwise(F.lit("the predictor could not label it"))
-        source = f"predictor ({source_path})"
+        source = f"model {model_label}"
     counted = ~(F.col("excluded") | F.col("creator_reply"))
     labeled = labeled.withColumn("counted", counted).withColumn(
         "_key", F.when(counted, _keys_udf(cfg.dupe_min_units)(F.col("text")))
@@ -1825,11 +1825,11 @@ def score_creators_df(
         use_label_columns=use_columns,
     )
     ref: _ModelRef | None = None
-    source_path = ""
+    model_label = ""
     if not use_columns:
         ref = _model_ref(spark, model, ship_model)
-        source_path = str(open_model_dir(model, verify=False).path)
-    labeled, label_problems, source, cached = _attach_labels(inputs, ref, source_path, cfg)
+        model_label = open_model_dir(model, verify=False).identity.label
+    labeled, label_problems, source, cached = _attach_labels(inputs, ref, model_label, cfg)
     label_source = source
     if use_columns:
         used = [c for c in ("score", "label") if c in comments_df.columns]

@@ -42,10 +42,10 @@ def test_obvious_spam_scores_below_point_two(default_predictor):
 
 
 def test_default_model_is_small_and_verified():
-    from classifier.model_dir import DEFAULT_MODEL_DIR, open_model_dir
+    from classifier.model_dir import default_model_dir, open_model_dir
 
-    model = open_model_dir(DEFAULT_MODEL_DIR)
-    size = sum(p.stat().st_size for p in DEFAULT_MODEL_DIR.iterdir())
+    model = open_model_dir(default_model_dir())
+    size = sum(p.stat().st_size for p in default_model_dir().iterdir())
     assert size < 30 * 1024 * 1024
     assert model.manifest.metrics["test"]["macro_f1"] > 0.85
 
@@ -65,13 +65,13 @@ def test_disguised_chinese_scams_and_contacts_are_generic(default_predictor, tex
 
 
 def test_default_model_card_names_every_real_source_and_its_license():
-    from classifier.model_dir import DEFAULT_MODEL_DIR, open_model_dir
+    from classifier.model_dir import default_model_dir, open_model_dir
     from training.real import SOURCES
 
-    manifest = open_model_dir(DEFAULT_MODEL_DIR).manifest
+    manifest = open_model_dir(default_model_dir()).manifest
     used = {s["source"]: s for s in manifest.extra["real_sources"]}
     assert set(used) == set(SOURCES)
-    card = (DEFAULT_MODEL_DIR / "MODEL_CARD.md").read_text(encoding="utf-8")
+    card = (default_model_dir() / "MODEL_CARD.md").read_text(encoding="utf-8")
     for name, source in SOURCES.items():
         assert source.license in card, name
         assert used[name]["commercial_use"] == source.commercial_use

@@ -261,7 +261,8 @@ def test_report_writes_parquet_and_flags(both, tmp_path):
     creators = pd.read_parquet(tmp_path / "out" / "creators")
     assert len(creators) == 12 and creators["rank"].min() == 1
     flags = json.loads((tmp_path / "out" / "flags.json").read_text(encoding="utf-8"))
-    assert flags["labels_from"].startswith("predictor (")
+    assert flags["labels_from"].startswith("model genuine-default ")
+    assert str(DEFAULT_MODEL) not in flags["labels_from"]  # reports leave the machine: no path
     assert str(tmp_path / "out" / "flags.json") in written
     # The collected report goes through the single-machine writer, HTML page included.
     from classifier.scoring.output import write_report

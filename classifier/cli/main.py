@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from classifier._version import __version__
 from classifier.io.problems import InputError
-from classifier.model_dir import ModelLoadError
+from classifier.model_dir import MODEL_ENV_VAR, ModelLoadError, model_identity, resolve_model_path
 
 COMMAND_MODULES = (
     "classifier.cli.predict_cmd",
@@ -28,6 +30,31 @@ COMMAND_MODULES = (
 )
 
 
+def version_text() -> str:
+    """The package version and the model a bare command would use (name, version, hash, path)."""
+    root = resolve_model_path(None)
+    origin = f"${MODEL_ENV_VAR}" if os.environ.get(MODEL_ENV_VAR) else "shipped default"
+    try:
+        model = model_identity(root).label
+    except (OSError, ValueError) as exc:
+        model = f"none usable ({type(exc).__name__}: {exc})"
+    return f"genuine {__version__}\nmodel {model}, {origin} at {root}"
+
+
+class _VersionAction(argparse.Action):
+    """Like argparse's ``version`` action, but reads the model manifest only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "help", "show the package version and the default model's name, version and hash"
+        )
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any, **__: Any) -> None:
+        print(version_text())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="genuine",
@@ -36,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
             "creators' genuine engagement from their comments."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"genuine {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(subparsers)

@@ -87,7 +87,7 @@ def attach_labels(comments: pd.DataFrame, predictor: Any = None) -> Labeled:
         p, label, category, lang, errors = (
             predicted[k] for k in ("p", "label", "category", "lang", "error")
         )
-        source = f"predictor ({getattr(getattr(predictor, 'model_dir', None), 'path', 'model')})"
+        source = f"model {_model_label(predictor)}"
         field_name = "text"
         reason = "the predictor could not label it"
     bad = np.isnan(p)
@@ -101,3 +101,9 @@ def attach_labels(comments: pd.DataFrame, predictor: Any = None) -> Labeled:
     out["category"] = out["category"].where(out["category"].notna(), None)
     has_category = bool(out["category"].notna().any())
     return Labeled(out, problems, source, has_category)
+
+
+def _model_label(predictor: Any) -> str:
+    """Name, version and hash: reports are shared beyond this machine, so never a local path."""
+    model_dir = getattr(predictor, "model_dir", None)
+    return model_dir.identity.label if model_dir is not None else type(predictor).__name__
