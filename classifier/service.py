@@ -3,26 +3,35 @@
     genuine serve --model DIR --port 8000
 
 Endpoints: ``POST /v1/predict``, ``POST /v1/score``, ``GET /v1/model``, ``GET /healthz``,
-``GET /readyz``, ``GET /metrics`` (Prometheus). The model loads once when the app is built;
-a missing or tampered model stops start-up with :class:`ModelLoadError`. Inference runs in a
-worker thread, never on the event loop. Client mistakes get 4xx answers naming the field;
-limits (body size, batch size, comment length) are set by :class:`ServiceLimits`.
-Logs: one JSON line per request on the ``genuine.service`` logger (latency, batch size, status;
-never the comment text). The library configures no handlers; ``genuine serve`` does.
+``GET /readyz``, ``GET /metrics`` (Prometheus), and the Perspective-compatible
+``POST /v1alpha1/comments:analyze`` with its discovery document
+(:mod:`classifier.service_perspective`). With a key file, every endpoint but the health checks
+and the API descriptions needs an API key, with per-key quotas (:mod:`classifier.service_access`,
+:mod:`classifier.keys`). The model loads once when the app is built;
+a missing or tampered model stops start-up with :class:`ModelLoadError`. Inference runs in worker
+threads, never on the event loop, small requests in their own lane (:mod:`classifier.service_pool`).
+Client mistakes get 4xx answers naming the field; limits (body size and read time, batch size,
+comment length, characters and time per request) are set by :class:`ServiceLimits` and apply to
+every endpoint (:mod:`classifier.service_guard`); 422s quote short excerpts of the bad values.
+Logs: one JSON line per request on the ``genuine.service`` logger (latency, batch size, status,
+500s included; never the comment text). The library configures no handlers; ``genuine serve``
+does. ``/docs`` serves its own assets (no CDN).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import time
-import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from anyio import CapacityLimiter, to_thread
+from anyio import to_thread
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi_offline import FastAPIOffline
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -31,22 +40,40 @@ from prometheus_client import (
     generate_latest,
 )
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.middleware import Middleware
 
 from classifier._version import __version__
 from classifier.io.problems import InputError
 from classifier.predictor import Prediction, Predictor, load
+from classifier.service_access import (
+    Access,
+    charge_comments,
+    google_error_response,
+    install_access,
+)
+from classifier.service_guard import RequestGuard, RequestLog, validation_error_response
+from classifier.service_perspective import install_perspective
+from classifier.service_pool import InferencePool
 
 LOGGER = logging.getLogger("genuine.service")
 
 
 @dataclass(frozen=True)
 class ServiceLimits:
-    """What one request may ask for. Comments longer than ``max_comment_chars`` are cut and flagged."""
+    """What one request may ask for. Comments longer than ``max_comment_chars`` are cut and flagged.
+
+    ``max_request_chars`` bounds the text of one /v1/predict request (after cutting);
+    ``request_timeout_s`` bounds the work of any request (503 past it); ``body_timeout_s``
+    bounds the time to receive a body (408).
+    """
 
     max_body_bytes: int = 8 * 1024 * 1024
     max_batch: int = 2048
     max_comment_chars: int = 5000
     max_score_comments: int = 200_000
+    max_request_chars: int = 1_000_000
+    request_timeout_s: float = 30.0
+    body_timeout_s: float = 30.0
     inference_threads: int = 2
 
     def __post_init__(self) -> None:
@@ -125,6 +152,9 @@ class PostIn(BaseModel):
     sponsored: bool | None = None
     views: float | None = None
     likes: float | None = None
+    comments_count: float | None = Field(
+        default=None, description="the platform's comment count (may exceed the comments sent)"
+    )
 
 
 class CreatorIn(BaseModel):
@@ -133,6 +163,14 @@ class CreatorIn(BaseModel):
     followers: float | None = Field(default=None, ge=0)
     platform: str | None = None
     language: str | None = None
+    price: float | None = Field(default=None, ge=0, description="price per post")
+    currency: str | None = Field(default=None, description="ISO 4217 code of the price, e.g. USD")
+
+
+class BudgetIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    amount: float = Field(gt=0, description="the budget, in currency")
+    currency: str = Field(description="ISO 4217 code; only creators priced in it are picked")
 
 
 class ScoreRequest(BaseModel):
@@ -159,6 +197,9 @@ class ScoreRequest(BaseModel):
     posts: list[PostIn] | None = None
     creators: list[CreatorIn] | None = None
     exclude_authors: list[str] | None = None
+    budget: BudgetIn | None = Field(
+        default=None, description="pick the creators that give the most genuine engagement for it"
+    )
 
 
 def _prediction_out(comment_id: str | None, prediction: Prediction) -> PredictionOut:
@@ -186,53 +227,44 @@ def create_app(
     model: str | None = None,
     limits: ServiceLimits | None = None,
     predictor: Predictor | None = None,
+    access: Access | None = None,
 ) -> FastAPI:
-    """Build the app with the model loaded (raises ModelLoadError on a missing or tampered model)."""
+    """Build the app with the model loaded (raises ModelLoadError on a missing or tampered model).
+
+    With ``access`` (API keys from a key file), every endpoint but the health checks and the
+    API descriptions needs a key, and per-key quotas apply.
+    """
     limits = limits or ServiceLimits()
     predictor = predictor or load(model)
-    limiter = CapacityLimiter(limits.inference_threads)
+    pool = InferencePool(bulk_threads=limits.inference_threads, budget_s=limits.request_timeout_s)
     metrics = _Metrics()
     identity = predictor.model_dir.identity
     model_name = identity.name
-    app = FastAPI(
+    app = FastAPIOffline(
         title="genuine",
         version=__version__,
         description="Label comments substantive/generic and score creators' genuine engagement.",
+        static_url="/static/docs",  # the Swagger UI/ReDoc assets, shipped by fastapi-offline
+        lifespan=_warm_up(predictor),
+        middleware=[
+            Middleware(
+                RequestGuard,  # type: ignore[arg-type]
+                max_body_bytes=limits.max_body_bytes,
+                body_timeout_s=limits.body_timeout_s,
+            )
+        ],
     )
-
-    @app.middleware("http")
-    async def guard_and_log(request: Request, call_next: Any) -> Response:
-        start = time.perf_counter()
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > limits.max_body_bytes):
-            response: Response = JSONResponse(
-                status_code=413,
-                content={
-                    "detail": f"request body is larger than {limits.max_body_bytes} bytes; send smaller batches"
-                },
-            )
-        else:
-            response = await call_next(request)
-        elapsed = time.perf_counter() - start
-        path = request.url.path if request.url.path in _KNOWN_PATHS else "other"
-        metrics.requests.labels(path, str(response.status_code)).inc()
-        metrics.latency.labels(path).observe(elapsed)
-        response.headers["x-request-id"] = request_id
-        LOGGER.info(
-            json.dumps(
-                {
-                    "event": "request",
-                    "id": request_id,
-                    "method": request.method,
-                    "path": path,
-                    "status": response.status_code,
-                    "ms": round(elapsed * 1000, 2),
-                    "batch": getattr(request.state, "batch_size", None),
-                }
-            )
-        )
-        return response
+    app.state.inference = pool
+    app.add_exception_handler(RequestValidationError, validation_error_response)
+    app.add_exception_handler(Exception, _internal_error)
+    # keys and quotas before the body checks; the request log (added last) still logs refusals
+    install_access(app, access, metrics.registry)
+    install_perspective(
+        app,
+        predictor,
+        pool.run_small,
+        metrics.comments.inc,
+    )
 
     @app.post(
         "/v1/predict",
@@ -251,6 +283,15 @@ def create_app(
             )
         request.state.batch_size = len(body.comments)
         texts = [c.text[: limits.max_comment_chars] for c in body.comments]
+        chars = sum(len(text) for text in texts)
+        if chars > limits.max_request_chars:
+            raise HTTPException(
+                413,
+                f"the batch holds {chars:,} characters of text (each comment cut to "
+                f"{limits.max_comment_chars:,}), over the limit of {limits.max_request_chars:,} "
+                "per request; split it",
+            )
+        charge_comments(request, len(body.comments))
         cut = [len(c.text) > limits.max_comment_chars for c in body.comments]
         langs = [c.lang for c in body.comments]
         runner = (
@@ -263,8 +304,8 @@ def create_app(
                 thresholds_by_lang={},
             )
         )
-        results = await to_thread.run_sync(
-            lambda: runner.predict(texts, langs=langs, explain=body.explain), limiter=limiter
+        results = await pool.predict(
+            runner, texts, langs=langs, explain=body.explain, deadline=pool.deadline()
         )
         metrics.comments.inc(len(texts))
         out = []
@@ -289,9 +330,13 @@ def create_app(
                 f"{len(body.comments)} comments is over the limit of {limits.max_score_comments}",
             )
         request.state.batch_size = len(body.comments)
+        charge_comments(request, len(body.comments))
+        budgeted = pool.budgeted(predictor, pool.deadline())
         try:
-            return await to_thread.run_sync(
-                lambda: _score(body, predictor, limits), limiter=limiter
+            return await pool.call(
+                lambda: _score(body, budgeted, limits),
+                lane=pool.bulk,
+                deadline=pool.deadline(),
             )
         except InputError as exc:
             raise HTTPException(422, str(exc)) from None
@@ -315,8 +360,10 @@ def create_app(
 
     @app.get("/readyz", summary="Readiness: the model is loaded and answers")
     async def readyz() -> dict[str, str]:
-        result = await to_thread.run_sync(
-            lambda: predictor.predict("ok", explain=False), limiter=limiter
+        result = await pool.call(
+            lambda: predictor.predict("ok", explain=False),
+            lane=pool.small,
+            deadline=pool.deadline(),
         )
         if result.label is None:
             raise HTTPException(503, "model did not answer")
@@ -326,22 +373,43 @@ def create_app(
     async def prometheus() -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
+    # added last, so outermost: it logs and counts every answer, refusals and 500s included
+    app.add_middleware(
+        RequestLog,  # type: ignore[arg-type]
+        requests=metrics.requests,
+        latency=metrics.latency,
+        logger=LOGGER,
+    )
     return app
 
 
-_KNOWN_PATHS = {
-    "/v1/predict",
-    "/v1/score",
-    "/v1/model",
-    "/healthz",
-    "/readyz",
-    "/metrics",
-    "/docs",
-    "/openapi.json",
-}
+# One comment per language: the first Chinese comment loads jieba's dictionary (~1.7 s), the
+# first of any kind the model's lazy parts; at start-up, not in the first callers' requests.
+_WARM_UP_TEXTS = ["ok", "màu son này lên môi có bị khô không?", "这个粉底我用了一周，会浮粉"]
 
 
-def _score(body: ScoreRequest, predictor: Predictor, limits: ServiceLimits) -> dict[str, Any]:
+def _warm_up(predictor: Predictor) -> Any:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            await to_thread.run_sync(lambda: predictor.predict(_WARM_UP_TEXTS))
+        except Exception:  # serve anyway: /readyz and each request report what fails
+            LOGGER.exception(json.dumps({"event": "warm_up_failed"}))
+        yield
+
+    return lifespan
+
+
+async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
+    """A bug answers 500 with the request id to find its traceback in the log (never the input)."""
+    request_id = request.scope.get("state", {}).get("request_id", "?")
+    message = f"internal error; the server log has the details under request id {request_id}"
+    if request.url.path.startswith("/v1alpha1/"):
+        return google_error_response(500, message, "INTERNAL")
+    return JSONResponse(status_code=500, content={"detail": message})
+
+
+def _score(body: ScoreRequest, predictor: Any, limits: ServiceLimits) -> dict[str, Any]:
     import pandas as pd
 
     from classifier.scoring import score_creators
@@ -356,8 +424,12 @@ def _score(body: ScoreRequest, predictor: Predictor, limits: ServiceLimits) -> d
         creators=creators,
         predictor=predictor,
         exclude_authors=body.exclude_authors,
+        budget=body.budget.amount if body.budget else None,
+        currency=body.budget.currency if body.budget else None,
     )
     result = {"creators": report.creator_records(), "flags": report.flags()}
+    if report.budget is not None:
+        result["budget"] = report.budget.to_dict()
     return json.loads(_json_safe(result))
 
 

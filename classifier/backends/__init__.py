@@ -13,6 +13,7 @@ Backends are imported lazily, so predicting with the n-gram model never imports 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -35,6 +36,9 @@ class BackendOutput:
     scores: np.ndarray
     categories: list[str] | None = None
     reasons: list[tuple[str, ...]] | None = None
+    # (n_docs, n_categories) softmax of the category head, columns in ``category_names`` order
+    category_probabilities: np.ndarray | None = None
+    category_names: tuple[str, ...] = ()
 
 
 def sigmoid(values: np.ndarray) -> np.ndarray:
@@ -63,4 +67,11 @@ def load_backend(model_dir: ModelDir) -> Any:
             f"{model_dir.path}: the '{name}' backend needs packages that are not installed ({exc}); "
             f"install them with: pip install 'genuine[{extra}]'"
         ) from None
-    return getattr(module, class_name).from_model_dir(model_dir)
+    backend = getattr(module, class_name).from_model_dir(model_dir)
+    # underthesea is an extra (most models segment Vietnamese by syllable): say so at load time.
+    if backend.vi_segmenter == "underthesea" and importlib.util.find_spec("underthesea") is None:
+        raise ModelLoadError(
+            f"{model_dir.path}: this model segments Vietnamese with underthesea, which is not "
+            "installed; install it with: pip install 'genuine[vi-words]'"
+        )
+    return backend

@@ -299,7 +299,7 @@ class NgramBackend:
     def predict(self, docs: list[Doc], explain: bool = True) -> BackendOutput:
         matrix, _dense, found = self.featurizer.transform(docs)
         scores = self.calibrate(self.margins(matrix))
-        categories = self._categories(matrix, scores >= 0.5)
+        categories, category_probabilities = self._categories(matrix, scores >= 0.5)
         reasons = None
         if explain:
             strongest = self._strongest_word_columns(matrix, scores >= 0.5)
@@ -307,20 +307,31 @@ class NgramBackend:
                 self._explain(doc, signals, score, column)
                 for doc, signals, score, column in zip(docs, found, scores, strongest, strict=True)
             ]
-        return BackendOutput(scores=scores, categories=categories, reasons=reasons)
+        return BackendOutput(
+            scores=scores,
+            categories=categories,
+            reasons=reasons,
+            category_probabilities=category_probabilities,
+            category_names=self.weights.category_names if categories is not None else (),
+        )
 
-    def _categories(self, matrix: sp.csr_matrix, substantive: np.ndarray) -> list[str] | None:
-        """The category head's best guess among the categories of the predicted label."""
+    def _categories(
+        self, matrix: sp.csr_matrix, substantive: np.ndarray
+    ) -> tuple[list[str] | None, np.ndarray | None]:
+        """The category head's best guess among the categories of the predicted label, and
+        its probabilities over every category (softmax of the multinomial head)."""
         w = self.weights
         if self._category_weights is None or w.category_intercept is None or not w.category_names:
-            return None
+            return None, None
         logits = (matrix @ self._category_weights).toarray() + w.category_intercept
+        shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+        probabilities = shifted / shifted.sum(axis=1, keepdims=True)
         is_substantive_category = np.array(
             [name in CATEGORIES["substantive"] for name in w.category_names]
         )
         allowed = substantive[:, None] == is_substantive_category[None, :]
         logits = np.where(allowed, logits, -np.inf)
-        return [w.category_names[i] for i in np.argmax(logits, axis=1)]
+        return [w.category_names[i] for i in np.argmax(logits, axis=1)], probabilities
 
     def _strongest_word_columns(
         self, matrix: sp.csr_matrix, substantive: np.ndarray
