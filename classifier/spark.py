@@ -43,8 +43,18 @@ from classifier.io.problems import InputError
 from classifier.model_dir import open_model_dir
 from classifier.scoring import engine
 from classifier.scoring import metric as metric_mod
+from classifier.scoring.columns import RANKING_NOTE, add_provisional, missing_columns
 from classifier.scoring.config import ScoringConfig
-from classifier.scoring.inputs import as_id, parse_bool, parse_times, read_exclusions
+from classifier.scoring.economics import add_economics
+from classifier.scoring.inputs import (
+    POST_COUNTS,
+    as_id,
+    checked_currency,
+    checked_numbers,
+    parse_bool,
+    parse_times,
+    read_exclusions,
+)
 from classifier.scoring.labels import _from_columns
 from classifier.scoring.reasons import Evidence, reasons_for
 from classifier.scoring.report import (
@@ -425,10 +435,10 @@ def _normalize_posts(batch: pd.DataFrame, time_how: str) -> pd.DataFrame:
         if "sponsored" in batch.columns
         else pd.Series(pd.NA, index=batch.index, dtype="boolean")
     )
-    for column in ("views", "likes"):
-        out[column] = (
-            pd.to_numeric(batch[column], errors="coerce") if column in batch.columns else np.nan
-        )
+    for column, consequence in POST_COUNTS.items():
+        raw = batch[column] if column in batch.columns else pd.Series(None, index=batch.index)
+        out[column], texts = checked_numbers(raw, column, consequence)
+        out[f"_p_{column}"] = texts
     out["_line"] = batch["_line"].to_numpy()
     out["_source"] = batch["_source"].to_numpy()
     return out
@@ -437,16 +447,20 @@ def _normalize_posts(batch: pd.DataFrame, time_how: str) -> pd.DataFrame:
 def _normalize_creators(batch: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=batch.index)
     out["creator_id"] = as_id(batch["creator_id"])
-    if "followers" in batch.columns:
-        raw = batch["followers"]
-        followers = pd.to_numeric(raw, errors="coerce")
-        out["_bad_followers"] = (
-            followers.isna() & raw.notna() & (raw.astype("string").str.strip() != "")
-        ).to_numpy(dtype=bool)
-        out["followers"] = followers.where(followers > 0)
-    else:
-        out["_bad_followers"] = False
-        out["followers"] = np.nan
+
+    def raw(column: str) -> pd.Series:
+        return batch[column] if column in batch.columns else pd.Series(None, index=batch.index)
+
+    out["followers"], out["_p_followers"] = checked_numbers(
+        raw("followers"),
+        "followers",
+        "tier and engagement rates are off for this creator",
+        positive=True,
+    )
+    out["price"], out["_p_price"] = checked_numbers(
+        raw("price"), "price", "cost figures are off for this creator"
+    )
+    out["currency"], out["_p_currency"] = checked_currency(raw("currency"), out["price"])
     for column in ("platform", "language"):
         out[column] = as_id(batch[column]) if column in batch.columns else None
     out["_line"] = batch["_line"].to_numpy()
@@ -489,7 +503,7 @@ def _prepare_posts(posts_df: DataFrame | None) -> tuple[DataFrame | None, DataFr
             "the posts table needs a post_id column"
         )
     cols = [
-        c for c in ("post_id", "creator_id", "sponsored", "views", "likes") if c in posts_df.columns
+        c for c in ("post_id", "creator_id", "sponsored", *POST_COUNTS) if c in posts_df.columns
     ]
     time_col, how = _time_input(posts_df, "posted_at")
     src = _lines(
@@ -501,7 +515,8 @@ def _prepare_posts(posts_df: DataFrame | None) -> tuple[DataFrame | None, DataFr
     )
     schema = (
         "post_id string, creator_id string, posted_at timestamp, _bad_time boolean, "
-        "sponsored boolean, views double, likes double, _line long, _source string"
+        "sponsored boolean, views double, _p_views string, likes double, _p_likes string, "
+        "comments_count double, _p_comments_count string, _line long, _source string"
     )
     norm = _map_batches(src, _normalize_posts, schema, how)
     problems = _problems_df(
@@ -515,6 +530,15 @@ def _prepare_posts(posts_df: DataFrame | None) -> tuple[DataFrame | None, DataFr
             "from its first comment",
         )
     )
+    for column in POST_COUNTS:
+        problems = problems.unionByName(
+            _problems_df(
+                norm.where(F.col("post_id").isNotNull()),
+                F.col(f"_p_{column}").isNotNull(),
+                column,
+                F.col(f"_p_{column}"),
+            )
+        )
     posts = _keep_last(norm.where(F.col("post_id").isNotNull()), "post_id")
     return posts, problems
 
@@ -528,24 +552,29 @@ def _prepare_creators(creators_df: DataFrame | None) -> tuple[DataFrame | None, 
             f"{creators_df.columns}; the creators table needs a creator_id column"
         )
     cols = [
-        c for c in ("creator_id", "followers", "platform", "language") if c in creators_df.columns
+        c
+        for c in ("creator_id", "followers", "platform", "language", "price", "currency")
+        if c in creators_df.columns
     ]
     src = _lines(creators_df.select(*cols, _source("creators").alias("_source")))
     schema = (
-        "creator_id string, _bad_followers boolean, followers double, platform string, "
+        "creator_id string, followers double, _p_followers string, price double, "
+        "_p_price string, currency string, _p_currency string, platform string, "
         "language string, _line long, _source string"
     )
     norm = _map_batches(src, _normalize_creators, schema)
     problems = _problems_df(
         norm, F.col("creator_id").isNull(), "creator_id", "missing creator_id; the row was skipped"
-    ).unionByName(
-        _problems_df(
-            norm.where(F.col("creator_id").isNotNull()),
-            F.col("_bad_followers"),
-            "followers",
-            "followers is not a number; engagement rates are off for this creator",
-        )
     )
+    for column in ("followers", "price", "currency"):
+        problems = problems.unionByName(
+            _problems_df(
+                norm.where(F.col("creator_id").isNotNull()),
+                F.col(f"_p_{column}").isNotNull(),
+                column,
+                F.col(f"_p_{column}"),
+            )
+        )
     creators = _keep_last(norm.where(F.col("creator_id").isNotNull()), "creator_id")
     return creators, problems
 
@@ -673,6 +702,7 @@ def _prepare_inputs(
             F.lit(None).cast("boolean").alias("sponsored"),
             F.lit(None).cast("double").alias("views"),
             F.lit(None).cast("double").alias("likes"),
+            F.lit(None).cast("double").alias("comments_count"),
         )
     else:
         base = posts.join(first_seen, ["post_id"], "left").select(
@@ -682,6 +712,7 @@ def _prepare_inputs(
             "sponsored",
             "views",
             "likes",
+            "comments_count",
         )
         extra = first_seen.join(posts.select("post_id"), ["post_id"], "left_anti").select(
             "post_id",
@@ -690,6 +721,7 @@ def _prepare_inputs(
             F.lit(None).cast("boolean").alias("sponsored"),
             F.lit(None).cast("double").alias("views"),
             F.lit(None).cast("double").alias("likes"),
+            F.lit(None).cast("double").alias("comments_count"),
         )
         merged_posts = base.unionByName(extra)
     merged_posts = merged_posts.where(F.col("creator_id").isNotNull())
@@ -703,6 +735,8 @@ def _prepare_inputs(
             F.lit(None).cast("double").alias("followers"),
             F.lit(None).cast("string").alias("platform"),
             F.lit(None).cast("string").alias("language"),
+            F.lit(None).cast("double").alias("price"),
+            F.lit(None).cast("string").alias("currency"),
             F.lit(1).cast("long").alias("_order_kind"),
             "_order",
         )
@@ -712,6 +746,8 @@ def _prepare_inputs(
             "followers",
             "platform",
             "language",
+            "price",
+            "currency",
             F.lit(0).cast("long").alias("_order_kind"),
             F.col("_line").alias("_order"),
         )
@@ -722,14 +758,16 @@ def _prepare_inputs(
             F.lit(None).cast("double").alias("followers"),
             F.lit(None).cast("string").alias("platform"),
             F.lit(None).cast("string").alias("language"),
+            F.lit(None).cast("double").alias("price"),
+            F.lit(None).cast("string").alias("currency"),
             F.lit(1).cast("long").alias("_order_kind"),
             "_order",
         )
         merged_creators = table.unionByName(extra_creators)
     merged_posts = _cut(merged_posts, "posts table")
     merged_creators = _cut(merged_creators, "creators table")
-    present |= _any(merged_posts, ("posted_at", "sponsored"))
-    present |= _any(merged_creators, ("followers", "platform"))
+    present |= _any(merged_posts, ("posted_at", "sponsored", *POST_COUNTS))
+    present |= _any(merged_creators, ("followers", "platform", "price", "currency"))
     notes: list[str] = []
     if excluded:
         hits = valid.where(F.col("excluded")).count()
@@ -1310,6 +1348,7 @@ _POST_TYPES = {
     "sponsored": "boolean",
     "views": "double",
     "likes": "double",
+    "comments_count": "double",
     "comments": "long",
     "substantive_share": "double",
     "genuine_comments": "double",
@@ -1338,12 +1377,24 @@ _LONG_CREATOR = {
     "comments_total",
     "creator_replies",
     "excluded_comments",
+    "tier_peers",
 }
-_STRING_CREATOR = {"creator_id", "verdict", "platform", "language", "top_overlap"}
+_STRING_CREATOR = {
+    "creator_id",
+    "verdict",
+    "platform",
+    "language",
+    "top_overlap",
+    "tier",
+    "currency",
+}
+_LIST_CREATOR = {"reasons", "missing_signals", "missing_columns", "economics_missing"}
 _CREATOR_TYPES = {
     name: (
         "array<string>"
-        if name == "reasons"
+        if name in _LIST_CREATOR
+        else "boolean"
+        if name == "provisional"
         else "long"
         if name in _LONG_CREATOR
         else "string"
@@ -1535,6 +1586,7 @@ def _score_bucket(comments: pd.DataFrame, side: pd.DataFrame, ctx: _Context) -> 
             "sponsored": post_rows["sponsored"].astype("boolean").to_numpy(),
             "views": pd.to_numeric(post_rows["views"]).astype(float).to_numpy(),
             "likes": pd.to_numeric(post_rows["likes"]).astype(float).to_numpy(),
+            "comments_count": pd.to_numeric(post_rows["comments_count"]).astype(float).to_numpy(),
         }
     )
     creators = pd.DataFrame(
@@ -1543,6 +1595,8 @@ def _score_bucket(comments: pd.DataFrame, side: pd.DataFrame, ctx: _Context) -> 
             "followers": pd.to_numeric(creator_rows["followers"]).astype(float).to_numpy(),
             "platform": _objects(creator_rows["platform"]),
             "language": _objects(creator_rows["language"]),
+            "price": pd.to_numeric(creator_rows["price"]).astype(float).to_numpy(),
+            "currency": _objects(creator_rows["currency"]),
         }
     )
     df = _comment_frame(comments)
@@ -1591,6 +1645,7 @@ def _score_bucket(comments: pd.DataFrame, side: pd.DataFrame, ctx: _Context) -> 
             if has_authors
             else pd.Series(dtype=float),
         )
+        add_provisional(table, c, cfg)
         for column, found in (("repeat_authors", repeats), ("burst_posts", bursts)):
             table[column] = (
                 table["creator_id"]
@@ -1600,6 +1655,7 @@ def _score_bucket(comments: pd.DataFrame, side: pd.DataFrame, ctx: _Context) -> 
             )
         if "sponsored" in present:
             engine._add_sponsored(table, c, posts, cfg)
+        add_economics(table, c, posts, cfg)
         by_id = creator_rows.set_index(_objects(creator_rows["creator_id"]))
         overlaps = by_id["_overlap"].reindex(table["creator_id"].to_numpy())
         table["top_overlap"] = [
@@ -1666,6 +1722,8 @@ class SparkCreatorReport:
     def flags(self) -> dict[str, Any]:
         """Signals off, notes, labels, config and evidence counts (small; no data collected)."""
         return {
+            "ranking": RANKING_NOTE,
+            "missing_columns": [use.to_dict() for use in missing_columns(self.signals_off)],
             "signals_off": self.signals_off,
             "notes": list(self.notes),
             "labels_from": self.label_source,
@@ -1711,9 +1769,11 @@ class SparkCreatorReport:
             return df.toPandas()
 
         creators = frame(self.creators.orderBy("rank"))
-        creators["reasons"] = creators["reasons"].map(
-            lambda r: [str(x) for x in r] if r is not None else []
-        )
+        for column in _LIST_CREATOR:
+            creators[column] = creators[column].map(
+                lambda r: [str(x) for x in r] if r is not None else []
+            )
+        creators["provisional"] = creators["provisional"].astype(bool)
         posts = frame(self.posts.orderBy("creator_id", "posted_at", "post_id"))
         comments = frame(self.comments.orderBy("_line"))
         for table in (posts, comments):
@@ -1791,6 +1851,40 @@ def _evidence_json(evidence: DataFrame, columns: list[str], *, trim: bool) -> Da
         .groupBy("creator_id")
         .agg(F.to_json(F.collect_list(F.struct("_num", "_json"))).alias("_evidence"))
     )
+
+
+def _tier_percentiles(creators: DataFrame) -> DataFrame:
+    """:func:`classifier.scoring.economics.add_tier_percentiles` with windows: per tier and
+    platform (lower case), the share of the other creators with a lower genuine engagement
+    rate, ties counting half."""
+    rate = F.col("genuine_engagement_rate")
+    platform = F.lower(F.col("platform"))
+    ok = rate.isNotNull() & ~F.isnan(rate) & F.col("tier").isNotNull() & platform.isNotNull()
+    group = Window.partitionBy("tier", "__platform")
+    below = F.rank().over(group.orderBy(rate)) - F.lit(1)
+    ties = F.count(F.lit(1)).over(Window.partitionBy("tier", "__platform", rate)) - F.lit(1)
+    count = F.count(F.lit(1)).over(group)
+    scored = (
+        creators.where(ok)
+        .withColumn("__platform", platform)
+        .withColumn(
+            "tier_percentile",
+            F.when(
+                count > 1,
+                F.lit(100.0)
+                * (below.cast("double") + F.lit(0.5) * ties.cast("double"))
+                / (count - F.lit(1)).cast("double"),
+            ).otherwise(F.lit(float("nan"))),
+        )
+        .withColumn("tier_peers", (count - F.lit(1)).cast("long"))
+        .drop("__platform")
+    )
+    rest = (
+        creators.where(~ok | ok.isNull())
+        .withColumn("tier_percentile", F.lit(float("nan")))
+        .withColumn("tier_peers", F.lit(0).cast("long"))
+    )
+    return scored.unionByName(rest)
 
 
 def score_creators_df(
@@ -1976,6 +2070,7 @@ def score_creators_df(
         "sponsored",
         "views",
         "likes",
+        "comments_count",
     ).withColumn("_side", F.lit("post"))
     side = side_creators.unionByName(side_posts, allowMissingColumns=True)
 
@@ -2005,9 +2100,9 @@ def score_creators_df(
         F.asc("_order"),
     )
     creator_rows = union.where(kind == "creator")
-    creators = creator_rows.withColumn("rank", F.row_number().over(ranked).cast("long")).select(
-        *CREATOR_COLUMNS
-    )
+    creators = _tier_percentiles(
+        creator_rows.withColumn("rank", F.row_number().over(ranked).cast("long"))
+    ).select(*CREATOR_COLUMNS)
     posts = union.where(kind == "post").select(*POST_COLUMNS)
     comments = union.where(kind == "comment").select(*COMMENT_COLUMNS)
     bursts = creator_rows.select(

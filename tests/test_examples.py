@@ -85,11 +85,30 @@ def test_example_tables_have_the_promised_shape(comments: pd.DataFrame) -> None:
         "sponsored",
         "views",
         "likes",
+        "comments_count",
     ]
-    assert list(creators.columns) == ["creator_id", "followers", "platform", "language"]
+    assert list(creators.columns) == [
+        "creator_id",
+        "followers",
+        "platform",
+        "language",
+        "price",
+        "currency",
+    ]
     assert creators["language"].value_counts().to_dict() == {"vi": 4, "zh": 4, "en": 4}
-    assert creators["followers"].between(10_000, 100_000).all()
+    # Every tier (nano < 10k <= micro < 100k <= macro < 1M <= mega), prices in three currencies
+    # and in every language, and one creator without a price.
+    tiers = pd.cut(creators["followers"], [0, 1e4, 1e5, 1e6, 1e9], right=False).cat.codes
+    assert set(tiers) == {0, 1, 2, 3}
+    assert set(creators["currency"].dropna()) == {"USD", "VND", "CNY"}
+    assert set(creators.dropna(subset=["price"])["language"]) == {"vi", "zh", "en"}
+    assert creators["price"].isna().sum() == 1
     assert posts.groupby("creator_id").size().between(4, 8).all()
+    # The platform's comment count is never below the comments given for the post.
+    given = comments.groupby("post_id").size()
+    assert (
+        posts.set_index("post_id")["comments_count"] >= given.reindex(posts["post_id"]).to_numpy()
+    ).all()
     per_post = comments.groupby("post_id").size()
     assert per_post.between(15, 80).all() and set(per_post.index) == set(posts["post_id"])
     assert comments["comment_id"].is_unique

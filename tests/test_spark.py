@@ -421,3 +421,74 @@ def test_text_only_comments_equal_the_single_machine_path(spark):
     assert_tables_equal(single.comments, got.comments, "_line")
     _evidence_equal(single, got)
     report.unpersist()
+
+
+def test_economics_and_bad_values_equal_the_single_machine_path(spark):
+    """Tiers, percentiles within tier (ties, two platforms, one lone creator), costs in two
+    currencies, sponsored drops and bad values (negative followers, price as text, an unknown
+    currency, likes as text): the same creators table and the same problems as score_creators."""
+    from classifier.spark import score_creators_df
+
+    rows = []
+    creators = ("a", "b", "c", "d", "e")
+    for n, creator in enumerate(creators):
+        for i in range(36):
+            substantive = i % (3 + n) == 0
+            text = (
+                f"how long did {creator} rest the dough before step {i} of the recipe?"
+                if substantive and i % 2
+                else f"which flour did {creator} use in part {i}"
+                if substantive
+                else f"nice {i}"
+            )
+            rows.append(
+                {
+                    "creator_id": creator,
+                    "post_id": f"{creator}{i % 4}",
+                    "text": text,
+                    "label": "substantive" if substantive else "generic",
+                }
+            )
+    comments = pd.DataFrame(rows)
+    posts = pd.DataFrame(
+        [
+            {
+                "post_id": f"{c}{k}",
+                "creator_id": c,
+                "sponsored": "true" if k >= 2 else "false",
+                "likes": "lots" if (c, k) == ("a", 1) else str(100 * (k + 1) + 7 * n),
+                "views": str(4000 + 500 * k),
+                "comments_count": str(20 + k) if c != "e" else "",
+            }
+            for n, c in enumerate(creators)
+            for k in range(4)
+        ]
+    )
+    creators_frame = pd.DataFrame(
+        {
+            "creator_id": list(creators),
+            "followers": ["20000", "20000", "-5", "30000", "2000000"],
+            "platform": ["tiktok", "TikTok", "tiktok", "tiktok", "youtube"],
+            "price": ["400", "$300", "350", "2000000", "9000"],
+            "currency": ["USD", "USD", "usd", "VND", "EURO"],
+        }
+    )
+    single = score_creators(comments, posts, creators_frame)
+    report = score_creators_df(
+        spark.createDataFrame(comments),
+        spark.createDataFrame(posts),
+        spark.createDataFrame(creators_frame),
+    )
+    got = report.to_report()
+    assert {p.field for p in single.problems} == {"likes", "followers", "price", "currency"}
+    assert_tables_equal(single.creators, got.creators, "creator_id")
+    assert sorted((p.line, p.field, p.problem) for p in got.problems) == sorted(
+        (p.line, p.field, p.problem) for p in single.problems
+    )
+    rows = single.creators.set_index("creator_id")
+    assert rows.loc["e", "tier"] == "mega" and np.isnan(rows.loc["c", "followers"])
+    assert rows["tier_percentile"].notna().sum() == 3  # a, b and d: micro on tiktok
+    assert got.budget is None
+    plan = got.plan_budget(1000, "USD").budget
+    assert plan is not None and plan.picks
+    report.unpersist()

@@ -12,10 +12,21 @@ EPILOG = """examples:
   genuine score labeled.parquet --exclude-authors team.txt -o out/      (uses its label/score column)
   genuine score --from youtube threads.json videos.json -o out/
   genuine score comments.csv --exclude-authors brand_official,creator_mom -o out/
+  genuine score data/examples/comments.csv --posts data/examples/posts.csv \
+      --creators data/examples/creators.csv --budget 5000 --currency USD -o out/
 
 writes OUT_DIR/creators.csv, creators.json, posts.csv, comments.csv, flags.json and report.html
-(one self-contained page: open it in any browser, no network needed). docs/metric.md explains
-every number.
+(one self-contained page: open it in any browser, no network needed). Creators are ranked by
+the lower end of their score's 95% interval. A verdict marked "provisional" could be lower: a
+check it needs (pods, bursts...) lacked a column, and the summary names the columns to add.
+docs/metric.md explains every number.
+
+brand economics (docs/economics.md): with followers, likes (posts), views and comments_count
+(posts), price and currency (creators), each creator gets a tier, its engagement rate and
+genuine engagement rate, its percentile within its tier on its platform, the cost per genuine
+comment and per 1,000 genuine engagements, and sponsored-vs-organic drops. --budget AMOUNT
+--currency CODE picks the creators that give the most genuine engagement (lower end of the
+interval) for the budget, explains each pick, and writes budget.json.
 """
 
 
@@ -43,13 +54,14 @@ def register(subparsers: Any) -> None:
         "--posts",
         metavar="FILE",
         default=None,
-        help="posts table: post_id, creator_id, posted_at, sponsored, views, likes",
+        help="posts table: post_id, creator_id, posted_at, sponsored, views, likes, comments_count",
     )
     parser.add_argument(
         "--creators",
         metavar="FILE",
         default=None,
-        help="creators table: creator_id, followers, platform, language",
+        help="creators table: creator_id, followers, platform, language, price (per post), "
+        "currency (ISO 4217, e.g. USD)",
     )
     parser.add_argument(
         "--exclude-authors",
@@ -85,8 +97,31 @@ def register(subparsers: Any) -> None:
         required=True,
         help="folder for the output files (created if missing)",
     )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        metavar="AMOUNT",
+        default=None,
+        help="pick the creators that give the most genuine engagement for this budget (one post "
+        "each at its price; needs --currency and prices in the creators table)",
+    )
+    parser.add_argument(
+        "--currency",
+        metavar="CODE",
+        default=None,
+        help="the budget's currency (ISO 4217, e.g. USD); only creators priced in it are picked",
+    )
+    parser.add_argument(
+        "--tiers",
+        metavar="B1,B2,B3",
+        default=None,
+        help="follower counts where micro, macro and mega start (default 10000,100000,1000000; "
+        "k and M work: 10k,100k,1M)",
+    )
     parser.add_argument("--no-html", action="store_true", help="skip report.html")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no summary table")
+    from classifier.cli.common import add_progress_arguments
+
+    add_progress_arguments(parser, "no progress bar and no summary table")
     parser.set_defaults(func=run)
 
 
@@ -113,11 +148,26 @@ def _read_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, list[Any], li
     return export.comments, posts, creators, list(export.problems), notes
 
 
+def print_missing(rows: list[dict[str, Any]], uses: list[Any]) -> None:
+    """How many verdicts are provisional, and which missing columns would turn which signals on."""
+    from classifier.cli.common import print_table
+    from classifier.scoring.columns import missing_columns_rows, provisional_summary
+
+    sentence = provisional_summary(rows)
+    if sentence:
+        print(f"\n{sentence}.", file=sys.stdout)
+    if uses:
+        print("\ncolumns missing from the input, and what each would turn on:", file=sys.stdout)
+        print_table(["column", "table", "turns on"], missing_columns_rows(uses), stream=sys.stdout)
+
+
 def _summary(report: Any) -> None:
     from classifier.cli.common import print_table
+    from classifier.scoring.columns import RANKING_NOTE, verdict_text
 
+    records = report.creator_records()
     rows = []
-    for row in report.creator_records():
+    for row in records:
         flags = [
             f"{label} {int(row[key])}"
             for key, label in (
@@ -136,7 +186,7 @@ def _summary(report: Any) -> None:
             [
                 row["rank"],
                 row["creator_id"],
-                row["verdict"],
+                verdict_text(row),
                 f"{num(row['authenticity'], '.0f')} ({num(row['authenticity_low'], '.0f')}-{num(row['authenticity_high'], '.0f')})",
                 num(row["comments"], ".0f"),
                 num(row["substantive_share"], ".0%"),
@@ -158,12 +208,123 @@ def _summary(report: Any) -> None:
         rows,
         stream=sys.stdout,
     )
+    print(f"({RANKING_NOTE})", file=sys.stdout)
+    print_missing(records, report.missing_columns())
+
+
+def _economics_summary(report: Any) -> None:
+    """Tier, engagement rates and costs per creator; the budget pick when there is one."""
+    from classifier.cli.common import print_table
+    from classifier.scoring.economics import format_money
+
+    records = report.creator_records()
+    if not any(r.get("tier") or r.get("price") is not None for r in records):
+        return
+
+    def pct(value: Any, digits: int = 1) -> str:
+        return "-" if value is None else f"{value:.{digits}%}"
+
+    rows = []
+    for row in records:
+        currency = row.get("currency")
+        low, high = (row.get(f"genuine_engagement_rate_{end}") for end in ("low", "high"))
+        rows.append(
+            [
+                row["creator_id"],
+                row.get("tier") or "-",
+                pct(row.get("engagement_rate")),
+                f"{pct(row.get('genuine_engagement_rate'), 2)} ({pct(low, 2)}-{pct(high, 2)})",
+                "-" if row.get("tier_percentile") is None else f"{row['tier_percentile']:.0f}",
+                format_money(row.get("price"), currency).replace("–", "-"),
+                format_money(row.get("cost_per_genuine_comment"), currency).replace("–", "-"),
+                format_money(row.get("cost_per_1k_genuine_engagements"), currency).replace(
+                    "–", "-"
+                ),
+            ]
+        )
+    print("\nwhat genuine engagement costs (docs/economics.md):", file=sys.stdout)
+    print_table(
+        [
+            "creator",
+            "tier",
+            "eng. rate",
+            "genuine eng. rate (95% CI)",
+            "tier pct",
+            "price",
+            "per genuine comment",
+            "per 1k genuine eng.",
+        ],
+        rows,
+        stream=sys.stdout,
+    )
+    plan = report.budget
+    if plan is None:
+        return
+    print(f"\nbudget {plan.money(plan.amount)}: {plan.summary()}", file=sys.stdout)
+    for pick in plan.picks:
+        print(f"  + {pick.creator_id}: {pick.reason}", file=sys.stdout)
+    for skip in plan.skipped:
+        print(f"  - {skip.creator_id}: {skip.reason}", file=sys.stdout)
+
+
+def parse_tiers(text: str) -> tuple[float, ...]:
+    """ "10k,100k,1M" -> (10000.0, 100000.0, 1000000.0)."""
+    from classifier.io.problems import InputError
+
+    values = []
+    for part in text.split(","):
+        item = part.strip().lower()
+        scale = {"k": 1e3, "m": 1e6}.get(item[-1:], 1.0)
+        try:
+            values.append(float(item[:-1] if scale != 1.0 else item) * scale)
+        except ValueError:
+            raise InputError(
+                f"--tiers: '{part.strip()}' is not a follower count (e.g. 10000,100000,1000000 "
+                "or 10k,100k,1M)"
+            ) from None
+    return tuple(values)
+
+
+def _config(args: argparse.Namespace) -> Any:
+    """The ScoringConfig for --tiers (None: the defaults)."""
+    if not args.tiers:
+        return None
+    from classifier.io.problems import InputError
+    from classifier.scoring import ScoringConfig
+    from classifier.scoring.config import TIER_NAMES
+
+    bounds = parse_tiers(args.tiers)
+    if len(bounds) != len(TIER_NAMES) - 1:
+        raise InputError(
+            f"--tiers needs {len(TIER_NAMES) - 1} follower counts (where micro, macro and mega "
+            f"start), got {len(bounds)}"
+        )
+    try:
+        return ScoringConfig(tier_bounds=bounds)
+    except ValueError as exc:
+        raise InputError(f"--tiers: {exc}") from None
+
+
+def _label_progress(args: argparse.Namespace) -> Any:
+    """A bar for the model's labeling, on a terminal (see progress_shown); None when hidden."""
+    from classifier.cli.common import progress_bar, progress_shown
+
+    if not progress_shown(args):
+        return None
+    return lambda total: progress_bar(total, "label", True, unit="texts")
 
 
 def run(args: argparse.Namespace) -> int:
     from classifier.cli.common import report_problems
     from classifier.scoring import score_creators
+    from classifier.scoring.budget import check_budget
     from classifier.scoring.output import write_report
+
+    if args.budget is not None:
+        check_budget(args.budget, args.currency)  # before any work: a typo fails at once
+    elif args.currency:
+        print("genuine score: --currency only matters with --budget", file=sys.stderr)
+    config = _config(args)
 
     predictor = None
     if args.model:
@@ -180,12 +341,15 @@ def run(args: argparse.Namespace) -> int:
         text_column=args.text_column,
         problems=problems,
         notes=notes,
+        label_progress=_label_progress(args),
+        config=config,
+        budget=args.budget,
+        currency=args.currency if args.budget is not None else None,
     )
     written = write_report(report, args.out_dir, html=not args.no_html)
     report_problems(report.problems, "score")
     if not args.quiet:
         _summary(report)
-        off = ", ".join(report.signals_off) or "none"
-        print(f"\nsignals off: {off}", file=sys.stdout)
-        print(f"wrote {', '.join(str(p) for p in written)}", file=sys.stdout)
+        _economics_summary(report)
+        print(f"\nwrote {', '.join(str(p) for p in written)}", file=sys.stdout)
     return 0

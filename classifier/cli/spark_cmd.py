@@ -73,6 +73,17 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--driver-memory", default=None, metavar="SIZE", help="e.g. 2g (local mode only)"
     )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        metavar="AMOUNT",
+        default=None,
+        help="also pick the creators that give the most genuine engagement for this budget "
+        "(needs --currency; writes budget.json where OUT_DIR is local)",
+    )
+    parser.add_argument(
+        "--currency", metavar="CODE", default=None, help="the budget's currency (ISO 4217)"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary table")
     parser.set_defaults(func=run)
 
@@ -88,6 +99,7 @@ def _read(spark: Any, path: str) -> Any:
 
 def _summary(creators: Any, limit: int = 20) -> None:
     from classifier.cli.common import print_table
+    from classifier.scoring.columns import RANKING_NOTE, verdict_text
 
     def num(value: Any, fmt: str) -> str:
         return "-" if value is None or value != value else format(value, fmt)
@@ -108,7 +120,7 @@ def _summary(creators: Any, limit: int = 20) -> None:
             [
                 row["rank"],
                 row["creator_id"],
-                row["verdict"],
+                verdict_text(row),
                 f"{num(row['authenticity'], '.0f')} ({num(row['authenticity_low'], '.0f')}"
                 f"-{num(row['authenticity_high'], '.0f')})",
                 num(row["comments"], ".0f"),
@@ -121,6 +133,7 @@ def _summary(creators: Any, limit: int = 20) -> None:
         rows,
         stream=sys.stdout,
     )
+    print(f"({RANKING_NOTE})", file=sys.stdout)
     if len(creators) > limit:
         print(f"... {len(creators) - limit} more creators in creators.csv", file=sys.stdout)
 
@@ -134,6 +147,10 @@ def run(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
+    from classifier.scoring.budget import check_budget
+
+    if args.budget is not None:
+        check_budget(args.budget, args.currency)
     spark = spark_session(
         args.master,
         "genuine spark-score",
@@ -162,30 +179,50 @@ def run(args: argparse.Namespace) -> int:
             print(f"genuine spark-score: ... and {problems - 20} more bad rows", file=sys.stderr)
     # The creators table is one row per creator: small enough to collect for CSV/JSON and a summary.
     creators = report.creators.orderBy("rank").toPandas()
+    for column in ("reasons", "missing_signals", "missing_columns", "economics_missing"):
+        creators[column] = creators[column].map(
+            lambda r: [str(x) for x in r] if r is not None else []
+        )
     out = args.out_dir.rstrip("/")
     if "://" not in out or out.startswith("file://"):
         from classifier.io.atomic import atomic_write_text
-        from classifier.scoring.output import _csv
+        from classifier.scoring.output import _csv, creators_for_csv
         from classifier.scoring.report import records
 
         local = Path(out.removeprefix("file://"))
-        table = creators.copy()
-        table["reasons"] = table["reasons"].map(
-            lambda r: " | ".join(str(x) for x in r) if r is not None else ""
-        )
-        _csv(table, local / "creators.csv")
-        listed = creators.assign(
-            reasons=creators["reasons"].map(lambda r: [str(x) for x in r] if r is not None else [])
-        )
+        _csv(creators_for_csv(creators), local / "creators.csv")
         atomic_write_text(
             local / "creators.json",
-            json.dumps(records(listed), ensure_ascii=False, indent=1) + "\n",
+            json.dumps(records(creators), ensure_ascii=False, indent=1) + "\n",
         )
         written += [str(local / "creators.csv"), str(local / "creators.json")]
+    plan = None
+    if args.budget is not None:
+        from classifier.scoring.budget import plan_budget
+
+        plan = plan_budget(creators, args.budget, args.currency, report.config)
+        if "://" not in out or out.startswith("file://"):
+            from classifier.io.atomic import atomic_write_text
+            from classifier.scoring.report import _clean
+
+            path = Path(out.removeprefix("file://")) / "budget.json"
+            atomic_write_text(
+                path, json.dumps(_clean(plan.to_dict()), ensure_ascii=False, indent=1) + "\n"
+            )
+            written.append(str(path))
     if not args.quiet:
+        from classifier.cli.score_cmd import print_missing
+        from classifier.scoring.columns import missing_columns
+        from classifier.scoring.report import records as creator_records
+
         _summary(creators)
-        off = ", ".join(report.signals_off) or "none"
-        print(f"\nsignals off: {off}", file=sys.stdout)
-        print(f"wrote {', '.join(written)}", file=sys.stdout)
+        rows = creator_records(creators)
+        named = (c for r in rows for c in (r.get("missing_columns") or []))
+        print_missing(rows, missing_columns(report.signals_off, named))
+        if plan is not None:
+            print(f"\nbudget {plan.money(plan.amount)}: {plan.summary()}", file=sys.stdout)
+            for pick in plan.picks:
+                print(f"  + {pick.creator_id}: {pick.reason}", file=sys.stdout)
+        print(f"\nwrote {', '.join(written)}", file=sys.stdout)
     report.unpersist()
     return 0

@@ -31,6 +31,10 @@ BAIT_CATEGORIES = ("contact_bait", "follow_bait", "self_promo")
 
 VERDICTS = ("genuine", "mixed", "suspicious", "insufficient data")
 
+# Creator tiers by followers, as agencies name them: nano < 10k <= micro < 100k <= macro < 1M <= mega.
+TIER_BOUNDS = (10_000.0, 100_000.0, 1_000_000.0)
+TIER_NAMES = ("nano", "micro", "macro", "mega")
+
 
 @dataclass(frozen=True)
 class ScoringConfig:
@@ -74,6 +78,10 @@ class ScoringConfig:
     genuine_threshold: float = 70.0
     suspicious_threshold: float = 40.0
     bait_categories: tuple[str, ...] = BAIT_CATEGORIES
+    # Brand economics (docs/economics.md)
+    tier_bounds: tuple[float, ...] = TIER_BOUNDS  # followers where the next tier starts
+    tier_names: tuple[str, ...] = TIER_NAMES  # one more name than bounds
+    budget_verdicts: tuple[str, ...] = ("genuine", "mixed")  # verdicts a budget pick considers
 
     def __post_init__(self) -> None:
         if not 0.5 < self.confidence < 1.0:
@@ -113,6 +121,19 @@ class ScoringConfig:
                 "thresholds must satisfy 0 <= suspicious_threshold < genuine_threshold <= 100, got "
                 f"{self.suspicious_threshold} and {self.genuine_threshold}"
             )
+        bounds = list(self.tier_bounds)
+        if any(b <= 0 for b in bounds) or bounds != sorted(set(bounds)):
+            raise ValueError(f"tier_bounds must be positive and increasing, got {self.tier_bounds}")
+        if len(self.tier_names) != len(bounds) + 1 or len(set(self.tier_names)) != len(
+            self.tier_names
+        ):
+            raise ValueError(
+                f"tier_names needs {len(bounds) + 1} distinct names for {len(bounds)} bounds, "
+                f"got {self.tier_names}"
+            )
+        unknown = set(self.budget_verdicts) - set(VERDICTS)
+        if unknown:
+            raise ValueError(f"budget_verdicts must be among {VERDICTS}, got {sorted(unknown)}")
         for platform, norm in self.platform_norms.items():
             if not 0.0 < norm <= 1.0:
                 raise ValueError(f"platform_norms[{platform!r}] must be within (0, 1], got {norm}")
@@ -129,5 +150,6 @@ class ScoringConfig:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["bait_categories"] = list(self.bait_categories)
+        for name in ("bait_categories", "tier_bounds", "tier_names", "budget_verdicts"):
+            data[name] = list(getattr(self, name))
         return data

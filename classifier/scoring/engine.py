@@ -16,7 +16,10 @@ import pandas as pd
 
 from classifier.io.problems import RowProblem
 from classifier.scoring import metric
+from classifier.scoring.budget import check_budget
+from classifier.scoring.columns import add_provisional
 from classifier.scoring.config import ScoringConfig
+from classifier.scoring.economics import add_economics, add_tier_percentiles
 from classifier.scoring.inputs import TableLike, prepare_inputs
 from classifier.scoring.labels import attach_labels
 from classifier.scoring.reasons import Evidence, reasons_for
@@ -70,6 +73,10 @@ def _signals_off(present: frozenset[str], has_category: bool, n_counted: int) ->
         off["copy_paste_authors"] = (
             "no author_id: copy-paste clusters count comments, not distinct authors"
         )
+    if "author_id" not in present and "is_creator_reply" not in present:
+        off["creator_replies"] = (
+            "no is_creator_reply or author_id: the creator's own replies count as audience comments"
+        )
     if "created_at" not in present:
         off["bursts"] = "no created_at: bursts need comment times"
         off["pod_timing"] = (
@@ -82,8 +89,27 @@ def _signals_off(present: frozenset[str], has_category: bool, n_counted: int) ->
         )
     if "followers" not in present:
         off["engagement_rate"] = "no followers (creators table): rates per 1,000 followers are off"
+    if "followers" not in present:
+        off["tiers"] = (
+            "no followers (creators table): no tiers, engagement rates or percentiles within tier"
+        )
     if "sponsored" not in present:
         off["sponsored_split"] = "no sponsored (posts table): no sponsored vs organic comparison"
+    if "likes" not in present:
+        off["engagement"] = (
+            "no likes (posts table): no engagement rates, genuine engagements or cost per 1,000 "
+            "genuine engagements"
+        )
+    if "views" not in present:
+        off["views_rate"] = "no views (posts table): no engagement rates per view"
+    if "comments_count" not in present:
+        off["platform_counts"] = (
+            "no comments_count (posts table): the comments given stand for each post's comments"
+        )
+    if "price" not in present:
+        off["costs"] = "no price (creators table): no cost figures and no budget pick"
+    elif "currency" not in present:
+        off["currency"] = "no currency (creators table): prices without one give no cost figures"
     if not has_category:
         off["categories"] = (
             "no category (label/score column without category): category mix is off and bait is found with a phrase list"
@@ -403,6 +429,9 @@ def score_creators(
     config: ScoringConfig | None = None,
     problems: Sequence[RowProblem] = (),
     notes: Sequence[str] = (),
+    label_progress: Any = None,
+    budget: float | None = None,
+    currency: str | None = None,
 ) -> CreatorReport:
     """Score each creator's comment section; see docs/metric.md for every formula.
 
@@ -411,12 +440,17 @@ def score_creators(
     ``label`` columns, else from ``classifier.load()``. ``exclude_authors`` (ids, a file with
     one per line, or "a,b,c") are left out of every count, as are the creator's own replies.
     ``problems``/``notes`` from an upstream reader are carried into the report.
+    ``label_progress`` shows the model's labeling: see :func:`attach_labels`.
+    ``budget`` with ``currency`` (an ISO 4217 code) adds the budget pick (``report.budget``;
+    see :mod:`classifier.scoring.budget` and docs/economics.md).
     """
     cfg = config or ScoringConfig()
+    if budget is not None:
+        check_budget(budget, currency)  # a bad budget fails before the scoring, not after
     inputs = prepare_inputs(
         comments, posts, creators, text_column=text_column, exclude_authors=exclude_authors
     )
-    labeled = attach_labels(inputs.comments, predictor)
+    labeled = attach_labels(inputs.comments, predictor, label_progress)
     df = labeled.comments
     present = inputs.present
     has_authors, has_times = "author_id" in present, "created_at" in present
@@ -450,6 +484,7 @@ def score_creators(
         if has_authors
         else pd.Series(dtype=float),
     )
+    add_provisional(table, c, cfg)
     table["repeat_authors"] = (
         table["creator_id"]
         .map(pd.Series([r.creator_id for r in repeats]).value_counts())
@@ -464,6 +499,7 @@ def score_creators(
     )
     if "sponsored" in present:
         _add_sponsored(table, c, inputs.posts, cfg)
+    add_economics(table, c, inputs.posts, cfg)
     overlaps = creator_overlap(c) if has_authors else {}
     table["top_overlap"] = [
         "; ".join(
@@ -480,6 +516,7 @@ def score_creators(
         for row in row_dicts(table)
     ]
     table = _rank(table)
+    add_tier_percentiles(table)
     for column in CREATOR_COLUMNS:
         if column not in table.columns:
             table[column] = np.nan
@@ -490,7 +527,7 @@ def score_creators(
         f"labels from {labeled.source}",
         f"bait found with {bait_source}",
     ]
-    return CreatorReport(
+    report = CreatorReport(
         creators=table[list(CREATOR_COLUMNS)],
         posts=_post_table(c, inputs.posts, timing),
         comments=_comment_table(df, c, counted),
@@ -504,3 +541,4 @@ def score_creators(
         label_source=labeled.source,
         config=cfg,
     )
+    return report.plan_budget(budget, currency) if budget is not None else report

@@ -17,10 +17,13 @@ import pandas as pd
 
 from classifier.model_dir import CATEGORIES
 from classifier.scoring import plots
+from classifier.scoring.columns import PROVISIONAL, RANKING_NOTE, provisional_summary
+from classifier.scoring.economics import format_money, tier_rule
 from classifier.scoring.report import CreatorReport, records
 from classifier.scoring.signals import Burst, Cluster, Pod, RepeatAuthor
 
 MAX_CARDS = 200
+SPONSORED_NOTES = ("sponsored vs organic", "engagement drop")  # shown under the sponsored chart
 MAX_TIMELINE_POINTS = 1500
 
 SUBSTANTIVE_CATEGORIES = CATEGORIES["substantive"]
@@ -57,6 +60,8 @@ h3 { font-size: 15px; margin: 16px 0 6px; } .muted { color: #57606a; }
 .badge { display: inline-block; padding: 1px 9px; border-radius: 12px; color: #fff; font-weight: 600; font-size: 12px; white-space: nowrap; }
 .genuine { background: #1a7f37; } .mixed { background: #b7791f; } .suspicious { background: #cf222e; }
 .insufficient { background: #6e7781; }
+.badge.provisional { background: #fff; color: #9a6700; border: 1px dashed #bf8700; margin-left: 3px; }
+.provisional-note { color: #9a6700; font-size: 13px; margin: 6px 0; }
 table { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid #d0d7de; border-radius: 8px; overflow: hidden; }
 th, td { padding: 6px 8px; border-bottom: 1px solid #eaeef2; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; font-size: 12px; color: #57606a; font-weight: 600; }
@@ -82,6 +87,7 @@ table.ranking td.reason { min-width: 240px; font-size: 12px; color: #57606a; }
 table.ranking td.flags { max-width: 150px; }
 code { font-size: 12px; background: #eaeef2; padding: 0 4px; border-radius: 3px; }
 .plot { max-width: 100%; height: auto; }
+.grid.wide { grid-template-columns: repeat(auto-fit, minmax(600px, 1fr)); }
 """
 
 
@@ -107,9 +113,320 @@ def _fmt(value: Any, digits: int = 1) -> str:
     return f"{number:,.{digits}f}"
 
 
-def _badge(verdict: str) -> str:
+def _badge(verdict: str, row: dict[str, Any] | None = None) -> str:
     css = "insufficient" if verdict == "insufficient data" else verdict
-    return f'<span class="badge {css}">{escape(verdict)}</span>'
+    badge = f'<span class="badge {css}">{escape(verdict)}</span>'
+    if row and row.get("provisional"):
+        columns = ", ".join(row.get("missing_columns") or [])
+        tip = f"could be lower: checks that need {columns} could not run"
+        badge += f'<span class="badge provisional" title="{escape(tip)}">{PROVISIONAL}</span>'
+    return badge
+
+
+def _provisional_note(row: dict[str, Any]) -> str:
+    """The card's line on why its verdict is provisional, or ""."""
+    if not row.get("provisional"):
+        return ""
+    signals = ", ".join(str(s).replace("_", " ") for s in row.get("missing_signals") or [])
+    columns = ", ".join(row.get("missing_columns") or [])
+    return (
+        f'<div class="provisional-note"><b>Provisional verdict.</b> {escape(signals)} could not '
+        f"run for this creator (no {escape(columns)}); with them the score could be lower.</div>"
+    )
+
+
+def _missing_columns(report: CreatorReport, rows: list[dict[str, Any]]) -> str:
+    """The provisional count and a "column, table, turns on" table for the missing columns."""
+    uses = report.missing_columns()
+    if not uses:
+        return ""
+    sentence = provisional_summary(rows)
+    lines = "".join(
+        f"<tr><td><code>{escape(u.column)}</code></td><td>{escape(u.table)}</td>"
+        f"<td>{escape(u.turns_on)}</td></tr>"
+        for u in uses
+    )
+    return (
+        '<div class="panel" id="missing-columns">'
+        + (f'<p class="provisional-note"><b>{escape(sentence)}.</b></p>' if sentence else "")
+        + "<b>Columns missing from the input</b> and what each would turn on:"
+        + "<table><tr><th>Column</th><th>Table</th><th>Turns on</th></tr>"
+        + lines
+        + "</table></div>"
+    )
+
+
+def _money(value: Any, currency: Any) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    return format_money(number, currency if isinstance(currency, str) else None)
+
+
+def _interval(low: Any, high: Any, fmt: Any) -> str:
+    """ "low–high" in muted text; an unbounded high end shows as "no upper bound"."""
+    lo, hi = fmt(low), fmt(high)
+    if lo == "–" and hi == "–":
+        return ""
+    if hi == "–":
+        return f"<div class='muted'>{lo} – no upper bound</div>"
+    return f"<div class='muted'>{lo}–{hi}</div>"
+
+
+def _amount(value: Any) -> str:
+    """A cost without its currency (the row's currency is shown beside it)."""
+    text = _money(value, "")
+    return text.strip() or "–"
+
+
+def _tier_colors(cfg: Any) -> dict[str, str]:
+    return {
+        name: plots.TIER_PALETTE[i % len(plots.TIER_PALETTE)]
+        for i, name in enumerate(cfg.tier_names)
+    }
+
+
+def _price_scatter(rows: list[dict[str, Any]], report: CreatorReport) -> str:
+    """One scatter per currency (never mixed): price against genuine engagements per post."""
+    picked = {p.creator_id for p in report.budget.picks} if report.budget else set()
+    colors = _tier_colors(report.config)
+    by_currency: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row.get("price") is not None and isinstance(row.get("currency"), str):
+            by_currency.setdefault(str(row["currency"]), []).append(row)
+    if not by_currency:
+        return (
+            "<p class='muted'>No creator has a price with a currency, so there is no price "
+            "chart and there are no cost figures.</p>"
+        )
+    parts = []
+    for currency, group in sorted(by_currency.items(), key=lambda kv: -len(kv[1])):
+        engagements = all(r.get("genuine_engagements_per_post") is not None for r in group)
+        key = "genuine_engagements_per_post" if engagements else "platform_genuine_per_post"
+        unit = "genuine engagements per post" if engagements else "genuine comments per post"
+        points = [
+            plots.ScatterPoint(
+                str(r["creator_id"]),
+                float(r["price"]),
+                float(r[key]) if r.get(key) is not None else math.nan,
+                float(r[f"{key}_low"]) if r.get(f"{key}_low") is not None else math.nan,
+                float(r[f"{key}_high"]) if r.get(f"{key}_high") is not None else math.nan,
+                str(r.get("tier") or "no tier"),
+                str(r["creator_id"]) in picked,
+            )
+            for r in group
+        ]
+        parts.append(
+            f"<div class='panel'><h3>Price ({escape(currency)}) against {unit}</h3>"
+            + plots.scatter(
+                points, colors, x_label=f"price per post ({currency})", y_label=unit, width=600
+            )
+            + "</div>"
+        )
+    legend = " ".join(
+        f"<span class='chip' style='background:{color};color:#fff'>{escape(name)}</span>"
+        for name, color in colors.items()
+    )
+    ring = " · ringed: the budget pick" if picked else ""
+    return (
+        f"<p class='muted'>Tier colors: {legend}; bars: 95% interval; log scales{ring}.</p>"
+        f"<div class='grid wide'>{''.join(parts)}</div>"
+    )
+
+
+def _tier_table(rows: list[dict[str, Any]], carded: set[str], report: CreatorReport) -> str:
+    """Creators grouped by tier, then platform, best genuine engagement rate first."""
+    order = {name: i for i, name in enumerate(report.config.tier_names)}
+    colors = _tier_colors(report.config)
+
+    def key(row: dict[str, Any]) -> tuple[int, str, float]:
+        rate = row.get("genuine_engagement_rate")
+        return (
+            order.get(str(row.get("tier")), len(order)),
+            str(row.get("platform") or "~"),
+            -(rate if rate is not None else -1.0),
+        )
+
+    head = (
+        "<tr><th>Creator</th><th>Platform</th><th class='num'>Followers</th>"
+        "<th class='num'>Engagement<br>rate</th><th class='num'>Genuine eng.<br>rate (95% CI)</th>"
+        "<th class='num'>Percentile<br>in tier</th><th class='num'>Genuine comments<br>per post</th>"
+        "<th class='num'>Price<br>per post</th><th class='num'>Per genuine<br>comment</th>"
+        "<th class='num'>Per 1,000 genuine<br>engagements</th></tr>"
+    )
+    body = []
+    current = None
+    for row in sorted(rows, key=key):
+        tier = row.get("tier") or "no tier (no followers)"
+        if tier != current:
+            current = tier
+            members = [r for r in rows if (r.get("tier") or "no tier (no followers)") == tier]
+            color = colors.get(str(tier), "#57606a")
+            body.append(
+                f"<tr><th colspan='10' style='color:{color}'>{escape(str(tier))} · "
+                f"{len(members)} creator(s)</th></tr>"
+            )
+        cid = str(row["creator_id"])
+        name = f'<a href="#{_anchor(cid)}">{escape(cid)}</a>' if cid in carded else escape(cid)
+        missing = "".join(
+            f"<div class='muted' style='font-size:11px'>{escape(m)}</div>"
+            for m in row.get("economics_missing") or []
+            if not str(m).startswith(SPONSORED_NOTES)
+        )
+        peers = row.get("tier_peers") or 0
+        percentile = (
+            f"{_fmt(row.get('tier_percentile'), 0)}<div class='muted'>of {peers + 1}</div>"
+            if row.get("tier_percentile") is not None
+            else "<span class='muted'>–</span>"
+        )
+        currency = row.get("currency")
+        body.append(
+            f"<tr><td>{name}{missing}</td><td>{escape(str(row.get('platform') or '–'))}</td>"
+            f"<td class='num'>{_fmt(row.get('followers'), 0)}</td>"
+            f"<td class='num'>{_pct(row.get('engagement_rate'), 1)}</td>"
+            f"<td class='num'><b>{_pct(row.get('genuine_engagement_rate'), 2)}</b>"
+            f"{_interval(row.get('genuine_engagement_rate_low'), row.get('genuine_engagement_rate_high'), lambda v: _pct(v, 2))}</td>"
+            f"<td class='num'>{percentile}</td>"
+            f"<td class='num'>{_fmt(row.get('platform_genuine_per_post'))}"
+            f"{_interval(row.get('platform_genuine_per_post_low'), row.get('platform_genuine_per_post_high'), _fmt)}</td>"
+            f"<td class='num'>{_money(row.get('price'), currency)}</td>"
+            f"<td class='num'>{_money(row.get('cost_per_genuine_comment'), currency)}"
+            f"{_interval(row.get('cost_per_genuine_comment_low'), row.get('cost_per_genuine_comment_high'), _amount)}</td>"
+            f"<td class='num'>{_money(row.get('cost_per_1k_genuine_engagements'), currency)}"
+            f"{_interval(row.get('cost_per_1k_genuine_engagements_low'), row.get('cost_per_1k_genuine_engagements_high'), _amount)}</td></tr>"
+        )
+    return f"<table class='ranking' id='tier-table'>{head}{''.join(body)}</table>"
+
+
+def _sponsored_chart(rows: list[dict[str, Any]]) -> str:
+    """Drop in substantive share and in engagement on sponsored posts, with intervals."""
+    both = [r for r in rows if r.get("substantive_drop") is not None]
+    if not both:
+        return (
+            "<p class='muted'>No creator has both sponsored and organic posts with comments "
+            "(the posts table's <code>sponsored</code> column), so there is no comparison.</p>"
+        )
+
+    def scaled(row: dict[str, Any], name: str) -> plots.DiffRow:
+        values = [row.get(f"{name}{s}") for s in ("", "_low", "_high")]
+        v, lo, hi = (100.0 * float(x) if x is not None else math.nan for x in values)
+        return plots.DiffRow(str(row["creator_id"]), v, lo, hi)
+
+    share = plots.diverging([scaled(r, "substantive_drop") for r in both], limit=50.0)
+    lines = [
+        f"<li><b>{escape(str(r['creator_id']))}</b>: {escape(str(m))}</li>"
+        for r in rows
+        for m in r.get("economics_missing") or []
+        if str(m).startswith(SPONSORED_NOTES)
+    ]
+    notes = (
+        f"<details><summary>{len(lines)} comparison(s) limited</summary>"
+        f"<ul class='evidence'>{''.join(lines)}</ul></details>"
+        if lines
+        else ""
+    )
+    engaged = [r for r in both if r.get("engagement_drop") is not None]
+    engagement = (
+        plots.diverging(
+            [scaled(r, "engagement_drop") for r in engaged], limit=100.0, unit="% of organic"
+        )
+        if engaged
+        else "<p class='muted'>No likes on the posts, so no engagement comparison.</p>"
+    )
+    return (
+        "<div class='grid' id='sponsored-chart'><div class='panel'><h3>Drop in substantive share on "
+        "sponsored posts (points, 95% CI)</h3>"
+        + share
+        + "</div><div class='panel'><h3>Drop in engagement per post on sponsored posts "
+        "(% of organic, 95% CI)</h3>"
+        + engagement
+        + "<div class='muted'>Red: the whole interval is a drop. Few posts make wide "
+        "intervals; an interval needs 2+ sponsored and 2+ organic posts with likes. Values "
+        "beyond the axis are drawn at its end (the exact figures are in creators.csv).</div>"
+        "</div></div>" + notes
+    )
+
+
+def _budget_panel(report: CreatorReport, carded: set[str]) -> str:
+    plan = report.budget
+    if plan is None:
+        return (
+            "<p class='muted'>No budget was given: <code>genuine score ... --budget 5000 "
+            "--currency USD</code> adds the set of creators that gives the most genuine "
+            "engagement for it.</p>"
+        )
+
+    def name(cid: str) -> str:
+        return f'<a href="#{_anchor(cid)}">{escape(cid)}</a>' if cid in carded else escape(cid)
+
+    picks = "".join(
+        f"<tr><td>{name(p.creator_id)}</td><td class='num'>{escape(plan.money(p.price))}</td>"
+        f"<td class='num'><b>{p.value_low:,.0f}</b><div class='muted'>expected {p.value:,.0f}</div></td>"
+        f"<td class='reason'>{escape(p.reason)}</td></tr>"
+        for p in plan.picks
+    )
+    skipped = "".join(
+        f"<li><b>{name(s.creator_id)}</b>: {escape(s.reason)}</li>" for s in plan.skipped
+    )
+    table = (
+        f"<table class='ranking'><tr><th>Pick</th><th class='num'>Price</th>"
+        f"<th class='num'>{escape(plan.unit.capitalize())} per post<br>(low end)</th>"
+        f"<th>Why</th></tr>{picks}</table>"
+        if plan.picks
+        else ""
+    )
+    return (
+        f"<div class='panel' id='budget'><h3>Budget pick: {escape(plan.money(plan.amount))}</h3>"
+        f"<p><b>{escape(plan.summary())}.</b> {escape(plan.money(plan.amount - plan.spent))} left. "
+        f"<span class='muted'>One post per creator at its price; the pick maximizes the sum of the "
+        f"lower ends of the 95% intervals ({escape(plan.note)}), so uncertain creators are not "
+        f"favored; only creators priced in {escape(plan.currency)} count.</span></p>"
+        f"{table}"
+        + (
+            f"<details><summary>{len(plan.skipped)} creator(s) not picked, and why</summary>"
+            f"<ul class='evidence'>{skipped}</ul></details>"
+            if skipped
+            else ""
+        )
+        + "</div>"
+    )
+
+
+def _economics(report: CreatorReport, rows: list[dict[str, Any]], carded: set[str]) -> str:
+    """The "What genuine engagement costs" section."""
+    cfg = report.config
+    off = [
+        report.signals_off[k]
+        for k in ("tiers", "engagement", "views_rate", "platform_counts", "costs", "currency")
+        if k in report.signals_off
+    ]
+    missing = (
+        "<ul class='evidence'>" + "".join(f"<li>{escape(t)}</li>" for t in off) + "</ul>"
+        if off
+        else ""
+    )
+    return (
+        "<h2 id='economics'>What genuine engagement costs</h2>"
+        "<div class='panel'><b>How these are computed.</b> Engagement rate = (likes + comments) ÷ "
+        "followers per post, averaged over posts (comments: the platform's "
+        "<code>comments_count</code> when given). <b>Genuine engagement</b> counts each comment by "
+        "its genuine share (substantive and not copy-paste, pod, burst, bait) and discounts likes "
+        "by the share of comments with evidence of bought engagement; its 95% interval comes from "
+        "the intervals of those two shares. Cost per genuine comment = price ÷ genuine comments "
+        "per post; per 1,000 genuine engagements = 1,000 × price ÷ genuine engagements per post. "
+        f"Currencies are never converted or mixed. Tiers: {escape(tier_rule(cfg))}; the "
+        "percentile compares a creator with the other creators of its tier on its platform in this "
+        "report. Formulas and a worked example: docs/economics.md."
+        + missing
+        + "</div>"
+        + _budget_panel(report, carded)
+        + _price_scatter(rows, report)
+        + "<h3>Tiers</h3>"
+        + _tier_table(rows, carded, report)
+        + "<h3>Sponsored against organic posts</h3>"
+        + _sponsored_chart(rows)
+    )
 
 
 def _anchor(creator_id: str) -> str:
@@ -215,8 +532,8 @@ def _ranking(rows: list[dict[str, Any]], carded: set[str]) -> str:
         reasons = row.get("reasons") or []
         inflation = ("×" + _fmt(row["inflation"])) if row.get("inflation") is not None else "–"
         body.append(
-            f"<tr><td class='num'>{row['rank']}</td><td>{name}<div class='muted'>{escape(str(row.get('platform') or ''))}</div></td>"
-            f"<td>{_badge(str(row['verdict']))}</td>"
+            f"<tr><td class='num'>{row['rank']}</td><td>{name}<div class='muted'>{escape(_where(row))}</div></td>"
+            f"<td>{_badge(str(row['verdict']), row)}</td>"
             f"<td class='num'><b>{_fmt(row['authenticity'], 0)}</b><div class='muted'>{_fmt(row['authenticity_low'], 0)}–{_fmt(row['authenticity_high'], 0)}</div></td>"
             f"<td class='num'>{_fmt(row['comments'], 0)}</td>"
             f"<td class='num'>{_pct(row['substantive_share'])}<div class='muted'>{_pct(row['substantive_low'])}–{_pct(row['substantive_high'])}</div></td>"
@@ -226,6 +543,11 @@ def _ranking(rows: list[dict[str, Any]], carded: set[str]) -> str:
             f"<td class='flags'>{_chips(row)}</td><td class='reason'>{escape(reasons[0]) if reasons else ''}</td></tr>"
         )
     return f"<table class='ranking'>{head}{''.join(body)}</table>"
+
+
+def _where(row: dict[str, Any]) -> str:
+    """ "tiktok · micro": the platform and tier, whichever are known."""
+    return " · ".join(str(row[k]) for k in ("platform", "tier") if row.get(k))
 
 
 def _quote(text: str, kind: str, meta: str) -> str:
@@ -467,6 +789,15 @@ def _card(
             ("×" + _fmt(row["inflation"])) if row.get("inflation") is not None else "–",
         ),
     ]
+    currency = row.get("currency")
+    metrics += [
+        (
+            "engagement rate / genuine",
+            f"{_pct(row.get('engagement_rate'), 1)} / {_pct(row.get('genuine_engagement_rate'), 2)}",
+        ),
+        ("price per post", _money(row.get("price"), currency)),
+        ("per genuine comment", _money(row.get("cost_per_genuine_comment"), currency)),
+    ]
     for kind in ("sponsored", "organic"):
         if row.get(f"{kind}_comments"):
             value = f"{_pct(row.get(f'{kind}_share'))} ({_pct(row.get(f'{kind}_low'))}–{_pct(row.get(f'{kind}_high'))})"
@@ -494,9 +825,10 @@ def _card(
     )
     return (
         f'<section class="card" id="{_anchor(cid)}"><header><h3>#{row["rank"]} {escape(cid)} '
-        f'<span class="muted">{escape(str(row.get("platform") or ""))} {escape(str(row.get("language") or ""))}</span></h3>'
-        f'<div>{_badge(str(row["verdict"]))} <span class="score">{_fmt(row["authenticity"], 0)}'
+        f'<span class="muted">{escape(_where(row))} {escape(str(row.get("language") or ""))}</span></h3>'
+        f'<div>{_badge(str(row["verdict"]), row)} <span class="score">{_fmt(row["authenticity"], 0)}'
         f"<small> / 100 (95% CI {_fmt(row['authenticity_low'], 0)}–{_fmt(row['authenticity_high'], 0)})</small></span></div></header>"
+        f"{_provisional_note(row)}"
         f'<ul class="reasons">{reasons}</ul>'
         f'<div class="grid"><div><h3>Substantive share: {_pct(row["substantive_share"])} '
         f'<span class="muted">({_pct(row["substantive_low"])}–{_pct(row["substantive_high"])})</span></h3>{share}'
@@ -567,7 +899,9 @@ def render(
     body = (
         _header(report, title, generated)
         + _how_to_read(report)
+        + _missing_columns(report, rows)
         + "<h2>Ranking</h2>"
+        + f'<p class="muted">{escape(RANKING_NOTE[0].upper() + RANKING_NOTE[1:])}.</p>'
         + _ranking(rows, carded)
         + '<h2>Scores at a glance</h2><div class="grid"><div class="panel"><h3>Authenticity score and 95% interval</h3>'
         + plots.forest(
@@ -578,6 +912,7 @@ def render(
         + '</div><div class="panel"><h3>Genuine vs raw comments per post</h3>'
         + plots.dumbbell(rate_rows, width=560)
         + "</div></div>"
+        + _economics(report, rows, carded)
         + "<h2>Creators</h2>"
         + more
         + cards

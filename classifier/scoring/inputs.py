@@ -19,8 +19,22 @@ from classifier.io.problems import InputError, RowProblem
 
 TableLike = pd.DataFrame | str | Path | Sequence[str | Path]
 
-POST_COLUMNS = ("post_id", "creator_id", "posted_at", "sponsored", "views", "likes")
-CREATOR_COLUMNS = ("creator_id", "followers", "platform", "language")
+POST_COLUMNS = (
+    "post_id",
+    "creator_id",
+    "posted_at",
+    "sponsored",
+    "views",
+    "likes",
+    "comments_count",
+)
+CREATOR_COLUMNS = ("creator_id", "followers", "platform", "language", "price", "currency")
+# Per post count columns and what is lost for a post when one is bad.
+POST_COUNTS = {
+    "views": "left out of the engagement rate per view",
+    "likes": "the post is left out of the engagement figures",
+    "comments_count": "the comments given are counted instead",
+}
 _TRUE = frozenset({"true", "1", "yes", "y", "t"})
 _FALSE = frozenset({"false", "0", "no", "n", "f"})
 _NULLS = frozenset({"", "nan", "none", "null", "nat", "<na>"})
@@ -44,12 +58,12 @@ class Inputs:
 
 
 def _read_one(path: Path) -> tuple[pd.DataFrame, str]:
-    from classifier.io.tables import detect_format, read_table
+    from classifier.io.tables import read_table, sniff_format
 
     source = str(path)
     if not path.is_file():
         raise InputError(f"input file '{path}' does not exist")
-    if detect_format(path) == "parquet":
+    if sniff_format(path) == "parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
 
@@ -152,9 +166,75 @@ def _problems_for(
     return [RowProblem(str(s), int(n), column, problem) for s, n in rows.itertuples(index=False)]
 
 
+def _row_problems(frame: pd.DataFrame, texts: np.ndarray, column: str) -> list[RowProblem]:
+    """A problem per row whose entry in ``texts`` is a message (None: the row is fine)."""
+    mask = pd.notna(texts)
+    rows = frame.loc[mask, ["_source", "_line"]]
+    return [
+        RowProblem(str(s), int(n), column, str(text))
+        for (s, n), text in zip(rows.itertuples(index=False), texts[mask], strict=True)
+    ]
+
+
+def checked_numbers(
+    raw: pd.Series, field: str, consequence: str, *, positive: bool = False
+) -> tuple[pd.Series, np.ndarray]:
+    """Numbers from a column, NaN where blank or bad; and per row the problem (or None).
+
+    Bad: text that is not a plain number ("$1,200", "12k"), infinity, a negative number, and 0
+    when ``positive``. Blank values are missing, not bad.
+    """
+    values = pd.to_numeric(raw, errors="coerce").astype(float)
+    text = raw.astype("string").str.strip()
+    blank = (raw.isna() | text.isna() | text.str.lower().isin(_NULLS)).to_numpy(dtype=bool)
+    numbers = values.to_numpy(dtype=float)
+    not_number = ~blank & ~np.isfinite(numbers)
+    negative = ~blank & np.isfinite(numbers) & (numbers < 0)
+    zero = ~blank & (numbers == 0) if positive else np.zeros(len(raw), dtype=bool)
+    problems = np.full(len(raw), None, dtype=object)
+    shown = text.fillna("").to_numpy(dtype=object)
+    for i in np.flatnonzero(not_number):
+        problems[i] = f"{field} is not a number ('{shown[i][:40]}'); {consequence}"
+    for i in np.flatnonzero(negative | zero):
+        problems[i] = (
+            f"{field} must be {'above' if positive else 'at least'} 0, got {shown[i]}; "
+            f"{consequence}"
+        )
+    bad = not_number | negative | zero
+    return values.mask(bad | blank), problems
+
+
+def checked_currency(raw: pd.Series, price: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """ISO 4217 codes (upper-cased), None where blank or unknown; and per row the problem:
+    an unknown code, or a price without a currency."""
+    from classifier.scoring.economics import CURRENCY_HINT, currency_problem
+
+    text = raw.astype("string").str.strip().str.upper()
+    text = text.mask(text.str.lower().isin(_NULLS))
+    codes = text.astype(object).where(text.notna(), None).to_numpy(dtype=object, copy=True)
+    problems = np.full(len(raw), None, dtype=object)
+    priced = price.notna().to_numpy(dtype=bool)
+    for i, code in enumerate(codes):
+        if code is None:
+            if priced[i]:
+                problems[i] = (
+                    f"price without a currency ({CURRENCY_HINT}); cost figures are off for this "
+                    "creator"
+                )
+            continue
+        problems[i] = currency_problem(str(code))
+        if problems[i] is not None:
+            codes[i] = None
+    return pd.Series(codes, index=raw.index, dtype=object), problems
+
+
 def _require(frame: pd.DataFrame, column: str, source: str, fix: str) -> None:
     if column not in frame.columns:
+        from classifier.io.tables import one_column_hint
+
         columns = [c for c in frame.columns if not c.startswith("_")]
+        hint = one_column_hint(columns)
+        fix = f"{hint}; {fix}" if hint else fix
         raise InputError(f"column '{column}' not found in {source}; columns are {columns}; {fix}")
 
 
@@ -195,8 +275,9 @@ def _prepare_posts(posts: TableLike | None) -> tuple[pd.DataFrame, list[RowProbl
         "unparsable timestamp (use ISO 8601, e.g. 2025-03-01T12:00:00Z); post time taken from its first comment",
     )
     frame["sponsored"] = parse_bool(frame["sponsored"])
-    for column in ("views", "likes"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    for column, consequence in POST_COUNTS.items():
+        frame[column], texts = checked_numbers(frame[column], column, consequence)
+        problems += _row_problems(frame, texts, column)
     frame = frame.drop_duplicates("post_id", keep="last")
     return frame[[*POST_COLUMNS, "_source", "_line"]].reset_index(drop=True), problems, source
 
@@ -215,19 +296,19 @@ def _prepare_creators(creators: TableLike | None) -> tuple[pd.DataFrame, list[Ro
     for column in CREATOR_COLUMNS:
         if column not in frame.columns:
             frame[column] = None
-    followers = pd.to_numeric(frame["followers"], errors="coerce")
-    bad = (
-        followers.isna()
-        & frame["followers"].notna()
-        & (frame["followers"].astype("string").str.strip() != "")
-    ).to_numpy()
-    problems += _problems_for(
-        frame,
-        bad,
+    frame["followers"], texts = checked_numbers(
+        frame["followers"],
         "followers",
-        "followers is not a number; engagement rates are off for this creator",
+        "tier and engagement rates are off for this creator",
+        positive=True,
     )
-    frame["followers"] = followers.where(followers > 0)
+    problems += _row_problems(frame, texts, "followers")
+    frame["price"], texts = checked_numbers(
+        frame["price"], "price", "cost figures are off for this creator"
+    )
+    problems += _row_problems(frame, texts, "price")
+    frame["currency"], texts = checked_currency(frame["currency"], frame["price"])
+    problems += _row_problems(frame, texts, "currency")
     for column in ("platform", "language"):
         frame[column] = as_id(frame[column])
     frame = frame.drop_duplicates("creator_id", keep="last")
@@ -345,10 +426,12 @@ def prepare_inputs(
         present.add("posted_at")
     if _present(post_frame, "sponsored"):
         present.add("sponsored")
-    if _present(creator_frame, "followers"):
-        present.add("followers")
-    if _present(creator_frame, "platform"):
-        present.add("platform")
+    for column in ("followers", "platform", "price", "currency"):
+        if _present(creator_frame, column):
+            present.add(column)
+    for column in POST_COUNTS:
+        if _present(post_frame, column):
+            present.add(column)
     notes: list[str] = []
     if excluded:
         hits = int(frame["excluded"].sum())
@@ -379,5 +462,6 @@ def _merge_creators(creators: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFr
     known = set(creators["creator_id"])
     extra = pd.DataFrame({"creator_id": [c for c in ids if c not in known]})
     merged = pd.concat([creators, extra], ignore_index=True) if len(extra) else creators.copy()
-    merged["followers"] = pd.to_numeric(merged["followers"], errors="coerce")
+    for column in ("followers", "price"):
+        merged[column] = pd.to_numeric(merged[column], errors="coerce")
     return merged[list(CREATOR_COLUMNS)].reset_index(drop=True)

@@ -49,9 +49,13 @@ def _from_columns(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
     return p, " and ".join(f"'{c}'" for c in used) + " column" + ("s" if len(used) > 1 else "")
 
 
-def _from_predictor(frame: pd.DataFrame, predictor: Any) -> dict[str, np.ndarray]:
+def _from_predictor(frame: pd.DataFrame, predictor: Any, progress: Any) -> dict[str, np.ndarray]:
     codes, uniques = pd.factorize(frame["text"])
-    predictions = predictor.predict(list(uniques))
+    if progress is None:
+        predictions = predictor.predict(list(uniques))
+    else:
+        with progress(len(uniques)) as bar:
+            predictions = predictor.predict(list(uniques), progress=bar.update)
     columns = {
         "p": np.array([pr.score for pr in predictions], dtype=float),
         "label": np.array([pr.label for pr in predictions], dtype=object),
@@ -62,11 +66,13 @@ def _from_predictor(frame: pd.DataFrame, predictor: Any) -> dict[str, np.ndarray
     return {name: values[codes] for name, values in columns.items()}
 
 
-def attach_labels(comments: pd.DataFrame, predictor: Any = None) -> Labeled:
+def attach_labels(comments: pd.DataFrame, predictor: Any = None, progress: Any = None) -> Labeled:
     """Add ``p``/``label``/``category``/``lang``; rows without a usable label go to problems.
 
     With ``predictor=None`` the ``score``/``label`` columns are used when present, else the
     default model is loaded (``classifier.load()``). An explicit predictor always wins.
+    ``progress``, when the model labels, is called with the number of distinct texts and
+    returns a context manager whose ``update(n)`` follows the labeling (a tqdm bar fits).
     """
     frame = comments
     none = np.full(len(frame), None, dtype=object)
@@ -83,7 +89,7 @@ def attach_labels(comments: pd.DataFrame, predictor: Any = None) -> Labeled:
             import classifier
 
             predictor = classifier.load()
-        predicted = _from_predictor(frame, predictor)
+        predicted = _from_predictor(frame, predictor, progress)
         p, label, category, lang, errors = (
             predicted[k] for k in ("p", "label", "category", "lang", "error")
         )

@@ -274,3 +274,172 @@ def timeline(
         )
     out.append("</svg>")
     return "".join(out)
+
+
+# --- brand economics ----------------------------------------------------------------------------
+
+TIER_PALETTE = ("#8250df", "#0969da", "#1b7c83", "#bc4c00", "#9a6700", "#57606a")
+
+
+@dataclass(frozen=True)
+class ScatterPoint:
+    label: str
+    x: float
+    y: float
+    y_low: float
+    y_high: float
+    group: str  # the color key (a tier)
+    highlight: bool = False  # ringed (a budget pick)
+
+
+def _log_ticks(low: float, high: float) -> list[float]:
+    """1-2-5 ticks from ``low`` to ``high`` (positive), at most ~8."""
+    ticks: list[float] = []
+    start = math.floor(math.log10(low))
+    for decade in range(start, math.ceil(math.log10(high)) + 1):
+        for m in (1, 2, 5):
+            value = m * 10.0**decade
+            if low <= value <= high:
+                ticks.append(value)
+    while len(ticks) > 8:
+        ticks = ticks[::2]
+    return ticks
+
+
+def _short(value: float) -> str:
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:g}{suffix}"
+    return f"{value:g}"
+
+
+def scatter(
+    points: Sequence[ScatterPoint],
+    colors: dict[str, str],
+    *,
+    x_label: str,
+    y_label: str,
+    width: int = 640,
+    height: int = 380,
+) -> str:
+    """Log-log scatter with vertical error bars (the 95% interval of y), a color per group and
+    a ring around highlighted points; every point carries its label."""
+    shown = [p for p in points if p.x > 0 and p.y > 0 and math.isfinite(p.x * p.y)]
+    left, right, top, bottom = 64, 16, 14, 46
+    plot_w, plot_h = width - left - right, height - top - bottom
+    out = [
+        f'<svg class="plot" width="{width}" height="{height}" viewBox="0 0 {width} {height}" {FONT} font-size="11" role="img" aria-label="{escape(y_label)} against {escape(x_label)}">'
+    ]
+    if not shown:
+        out.append(f'<text x="{left}" y="{top + 20}" fill="#57606a">nothing to plot</text></svg>')
+        return "".join(out)
+    xs = [p.x for p in shown]
+    ys = [v for p in shown for v in (p.y, p.y_low, p.y_high) if v > 0 and math.isfinite(v)]
+    x0, x1 = min(xs) / 1.6, max(xs) * 1.6
+    y0, y1 = min(ys) / 1.6, max(ys) * 1.6
+
+    def px(value: float) -> float:
+        return left + plot_w * (math.log10(value) - math.log10(x0)) / math.log10(x1 / x0)
+
+    def py(value: float) -> float:
+        value = min(max(value, y0), y1)
+        return top + plot_h * (1 - (math.log10(value) - math.log10(y0)) / math.log10(y1 / y0))
+
+    out.append(
+        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fff" stroke="#d0d7de"/>'
+    )
+    for tick in _log_ticks(x0, x1):
+        x = px(tick)
+        out.append(
+            f'<line x1="{_num(x)}" y1="{top}" x2="{_num(x)}" y2="{top + plot_h}" stroke="#eaeef2"/>'
+            f'<text x="{_num(x)}" y="{top + plot_h + 14}" text-anchor="middle" fill="#57606a">{_short(tick)}</text>'
+        )
+    for tick in _log_ticks(y0, y1):
+        y = py(tick)
+        out.append(
+            f'<line x1="{left}" y1="{_num(y)}" x2="{left + plot_w}" y2="{_num(y)}" stroke="#eaeef2"/>'
+            f'<text x="{left - 6}" y="{_num(y + 4)}" text-anchor="end" fill="#57606a">{_short(tick)}</text>'
+        )
+    out.append(
+        f'<text x="{left + plot_w / 2:.1f}" y="{height - 8}" text-anchor="middle" fill="#24292f">{escape(x_label)}</text>'
+        f'<text x="14" y="{top + plot_h / 2:.1f}" text-anchor="middle" fill="#24292f" transform="rotate(-90 14 {top + plot_h / 2:.1f})">{escape(y_label)}</text>'
+    )
+    for p in sorted(shown, key=lambda p: p.highlight):
+        color = colors.get(p.group, "#57606a")
+        x, y = px(p.x), py(p.y)
+        label = escape(p.label if len(p.label) <= 22 else p.label[:21] + "…")
+        if math.isfinite(p.y_low) and math.isfinite(p.y_high) and p.y_high > 0:
+            out.append(
+                f'<line x1="{_num(x)}" y1="{_num(py(max(p.y_low, y0)))}" x2="{_num(x)}" y2="{_num(py(p.y_high))}" stroke="{color}" stroke-width="2" opacity="0.6"/>'
+            )
+        if p.highlight:
+            out.append(
+                f'<circle cx="{_num(x)}" cy="{_num(y)}" r="9" fill="none" stroke="#1a7f37" stroke-width="2.5"/>'
+            )
+        out.append(
+            f'<circle cx="{_num(x)}" cy="{_num(y)}" r="5" fill="{color}"><title>{label} ({escape(p.group)}): {p.y:,.0f} ({_finite(p.y_low):,.0f}-{_finite(p.y_high):,.0f}) at {p.x:,.0f}</title></circle>'
+            + (
+                f'<text x="{_num(x - 8)}" y="{_num(y - 6)}" text-anchor="end" fill="#24292f" font-size="10">{label}</text>'
+                if x > left + 0.75 * plot_w
+                else f'<text x="{_num(x + 8)}" y="{_num(y - 6)}" fill="#24292f" font-size="10">{label}</text>'
+            )
+        )
+    return "".join(out) + "</svg>"
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    label: str
+    value: float
+    low: float
+    high: float
+
+
+def diverging(
+    rows: Sequence[DiffRow], *, width: int = 560, limit: float = 1.0, unit: str = "points"
+) -> str:
+    """A value with its interval per row on an axis from -limit to +limit around 0 (ends beyond
+    the axis are cut and marked with an arrow). Positive (right, red) = a drop."""
+    left, right, row_h, top = 170, 24, 22, 24
+    plot_w = width - left - right
+    height = top + row_h * len(rows) + 26
+    mid = left + plot_w / 2
+
+    def x(value: float) -> float:
+        return mid + plot_w / 2 * max(-1.0, min(1.0, value / limit))
+
+    out = [
+        f'<svg class="plot" width="{width}" height="{height}" viewBox="0 0 {width} {height}" {FONT} font-size="11" role="img" aria-label="drop on sponsored posts">',
+        f'<rect x="{_num(mid)}" y="{top - 6}" width="{_num(plot_w / 2)}" height="{row_h * len(rows) + 6}" fill="#ffebe9" opacity="0.5"/>',
+        f'<text x="{_num(mid + 6)}" y="{top - 10}" fill="#a40e26">lower on sponsored posts →</text>',
+        f'<text x="{_num(mid - 6)}" y="{top - 10}" text-anchor="end" fill="#116329">← higher</text>',
+        f'<line x1="{_num(mid)}" y1="{top - 6}" x2="{_num(mid)}" y2="{top + row_h * len(rows)}" stroke="#24292f"/>',
+    ]
+    for i, row in enumerate(rows):
+        y = top + i * row_h + row_h / 2
+        label = escape(row.label if len(row.label) <= 24 else row.label[:23] + "…")
+        out.append(
+            f'<text x="{left - 8}" y="{_num(y + 4)}" text-anchor="end" fill="#24292f">{label}</text>'
+        )
+        if not math.isfinite(row.value):
+            continue
+        color = "#cf222e" if _finite(row.low, -1) > 0 else "#57606a"
+        if math.isfinite(row.low) and math.isfinite(row.high):
+            out.append(
+                f'<line x1="{_num(x(row.low))}" y1="{_num(y)}" x2="{_num(x(row.high))}" y2="{_num(y)}" stroke="{color}" stroke-width="3" opacity="0.45"/>'
+            )
+            for end, sign in ((row.low, -1), (row.high, 1)):
+                if abs(end) > limit:
+                    tip = x(end)
+                    out.append(
+                        f'<path d="M{_num(tip)},{_num(y)} l{-6 * sign},-4 l0,8 z" fill="{color}" opacity="0.6"/>'
+                    )
+        out.append(
+            f'<circle cx="{_num(x(row.value))}" cy="{_num(y)}" r="5" fill="{color}"><title>{label}: {row.value:+.2f} ({_finite(row.low, math.nan):+.2f} to {_finite(row.high, math.nan):+.2f}) {escape(unit)}</title></circle>'
+        )
+    for k in (-1.0, -0.5, 0.0, 0.5, 1.0):
+        value = k * limit
+        out.append(
+            f'<text x="{_num(x(value))}" y="{height - 8}" text-anchor="middle" fill="#57606a">{value:+g}</text>'
+        )
+    return "".join(out) + "</svg>"

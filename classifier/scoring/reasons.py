@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from classifier.scoring.columns import LOWERING
 from classifier.scoring.config import ScoringConfig
 from classifier.scoring.signals import Burst, Cluster, Pod, RepeatAuthor
 
@@ -167,7 +168,18 @@ def positive_reasons(row: Mapping[str, Any]) -> list[str]:
     if authors == authors and authors is not None:
         out.append(f"about {authors:.0f} distinct accounts write the genuine comments")
     if row["inauthentic_share"] < 0.05:
-        out.append("no copy-paste clusters, pods or bursts of note")
+        # Claim only the checks that ran: without author_id or created_at there were no pods
+        # or bursts to find, which is not the same as finding none.
+        off = set(row.get("missing_signals") or ())
+        unchecked = [name for name in ("pods", "bursts") if name in off]
+        if not unchecked:
+            out.append("no copy-paste clusters, pods or bursts of note")
+        else:
+            missing = ", ".join(dict.fromkeys(LOWERING[name] for name in unchecked))
+            out.append(
+                f"no copy-paste clusters of note ({' and '.join(unchecked)} not checked: "
+                f"no {missing})"
+            )
     return out
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from classifier.io.problems import RowProblem
+from classifier.scoring.budget import BudgetPlan
+from classifier.scoring.columns import RANKING_NOTE, ColumnUse, missing_columns
 from classifier.scoring.config import ScoringConfig
 from classifier.scoring.signals import Burst, Cluster, Pod, RepeatAuthor
 
@@ -19,10 +21,13 @@ CREATOR_COLUMNS = (
     "rank",
     "creator_id",
     "verdict",
+    "provisional",
     "authenticity",
     "authenticity_low",
     "authenticity_high",
     "reasons",
+    "missing_signals",
+    "missing_columns",
     "comments",
     "posts",
     "substantive_share",
@@ -30,6 +35,8 @@ CREATOR_COLUMNS = (
     "substantive_high",
     "genuine_comments",
     "genuine_share",
+    "genuine_share_low",
+    "genuine_share_high",
     "inauthentic_share",
     "inauthentic_low",
     "inauthentic_high",
@@ -38,9 +45,38 @@ CREATOR_COLUMNS = (
     "comments_per_post",
     "genuine_per_post",
     "followers",
+    "tier",
     "raw_rate_per_1k",
     "genuine_rate_per_1k",
     "inflation",
+    # Brand economics (classifier/scoring/economics.py, docs/economics.md)
+    "likes_per_post",
+    "platform_comments_per_post",
+    "platform_genuine_per_post",
+    "platform_genuine_per_post_low",
+    "platform_genuine_per_post_high",
+    "engagement_rate",
+    "genuine_engagement_rate",
+    "genuine_engagement_rate_low",
+    "genuine_engagement_rate_high",
+    "engagement_rate_views",
+    "genuine_engagement_rate_views",
+    "genuine_engagement_rate_views_low",
+    "genuine_engagement_rate_views_high",
+    "genuine_engagements_per_post",
+    "genuine_engagements_per_post_low",
+    "genuine_engagements_per_post_high",
+    "tier_percentile",
+    "tier_peers",
+    "price",
+    "currency",
+    "cost_per_genuine_comment",
+    "cost_per_genuine_comment_low",
+    "cost_per_genuine_comment_high",
+    "cost_per_1k_genuine_engagements",
+    "cost_per_1k_genuine_engagements_low",
+    "cost_per_1k_genuine_engagements_high",
+    "economics_missing",
     "copy_paste_comments",
     "pod_comments",
     "burst_posts",
@@ -56,6 +92,12 @@ CREATOR_COLUMNS = (
     "organic_low",
     "organic_high",
     "organic_comments",
+    "substantive_drop",
+    "substantive_drop_low",
+    "substantive_drop_high",
+    "engagement_drop",
+    "engagement_drop_low",
+    "engagement_drop_high",
     "platform",
     "language",
     "norm",
@@ -72,6 +114,7 @@ POST_COLUMNS = (
     "sponsored",
     "views",
     "likes",
+    "comments_count",
     "comments",
     "substantive_share",
     "genuine_comments",
@@ -145,6 +188,11 @@ class CreatorReport:
     ``comments`` has every input comment that could be read, with its probability, the
     discounts applied to it and why (``flags``), so every number can be traced back.
     ``signals_off`` maps each signal that could not run to the reason (a missing field).
+    A creator's ``provisional`` is true when checks that can only lower its score could not run
+    for it and could move its verdict to a worse class; ``missing_signals`` names those checks
+    and ``missing_columns`` the input columns that would turn them on (:meth:`missing_columns`
+    says what each missing column turns on). ``budget`` is the budget pick when one was asked
+    for (:meth:`plan_budget`, docs/economics.md).
     """
 
     creators: pd.DataFrame
@@ -159,6 +207,7 @@ class CreatorReport:
     notes: tuple[str, ...] = ()
     label_source: str = ""
     config: ScoringConfig = field(default_factory=ScoringConfig)
+    budget: BudgetPlan | None = None
 
     def creator(self, creator_id: str) -> dict[str, Any]:
         """One creator's row as a dict (KeyError when unknown)."""
@@ -167,10 +216,25 @@ class CreatorReport:
             raise KeyError(f"creator '{creator_id}' is not in the report")
         return records(rows)[0]
 
+    def missing_columns(self) -> list[ColumnUse]:
+        """The optional input columns that were missing (for all creators or some), each with
+        the signals it would turn on."""
+        named = (
+            c
+            for columns in self.creators.get("missing_columns", pd.Series(dtype=object))
+            if isinstance(columns, list | tuple | np.ndarray)
+            for c in columns
+        )
+        return missing_columns(self.signals_off, named)
+
     def flags(self) -> dict[str, Any]:
         """Everything flagged, with evidence, plus bad rows and the signals that were off."""
+        provisional = self.creators.get("provisional", pd.Series(dtype=bool))
         return _clean(
             {
+                "ranking": RANKING_NOTE,
+                "provisional_verdicts": int(provisional.fillna(False).astype(bool).sum()),
+                "missing_columns": [use.to_dict() for use in self.missing_columns()],
                 "signals_off": self.signals_off,
                 "notes": list(self.notes),
                 "labels_from": self.label_source,
@@ -185,6 +249,13 @@ class CreatorReport:
 
     def creator_records(self) -> list[dict[str, Any]]:
         return records(self.creators)
+
+    def plan_budget(self, amount: float, currency: str | None) -> CreatorReport:
+        """This report with the budget pick for ``amount`` in ``currency`` (ISO 4217) in
+        ``budget``: see :func:`classifier.scoring.budget.plan_budget`."""
+        from classifier.scoring.budget import plan_budget
+
+        return replace(self, budget=plan_budget(self.creators, amount, currency, self.config))
 
     def to_html(self) -> str:
         """The self-contained report page (see :mod:`classifier.scoring.html`)."""

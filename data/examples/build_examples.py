@@ -12,6 +12,12 @@ the same on every run), and plants the bought engagement:
 - genuine creators: distinct audiences (with some overlap between similar niches), comments
   spread over days, plenty of short reactions, the creator's own replies, rare spam.
 
+Creators span the four tiers (nano to mega followers) and carry a price per post in USD, VND or
+CNY (one has none). Each post gets views and likes that shrink with the tier (a mega account
+reaches a smaller share of its followers), fewer likes on sponsored posts of genuine and mixed
+creators, and a platform ``comments_count``: the comments given plus a few hidden ones, and for
+macro and mega creators far more than the sample of comments in comments.csv.
+
 Run: python data/examples/build_examples.py
 """
 
@@ -33,6 +39,8 @@ import texts_vi  # noqa: E402
 import texts_zh  # noqa: E402
 
 SEED = 20250901
+# Share of followers a post reaches, by tier (bigger accounts reach a smaller share).
+REACH = ((10_000, 1.3), (100_000, 1.0), (1_000_000, 0.5), (float("inf"), 0.3))
 START = datetime(2025, 9, 1, tzinfo=UTC)
 LANGS = {"vi": texts_vi, "zh": texts_zh, "en": texts_en}
 
@@ -168,7 +176,8 @@ class Builder:
     def creator(self, spec: dict, lang: str, index: int) -> None:
         rng = self.rng
         creator, kind = spec["creator_id"], spec["kind"]
-        self.creators.append({k: spec[k] for k in ("creator_id", "followers", "platform", "language")})
+        self.creators.append({k: spec[k] for k in ("creator_id", "followers", "platform", "language",
+                                                     "price", "currency")})
         self.truth["creators"][creator] = kind
         posts = LANGS[lang].POSTS[creator]
         repeaters = [_handle(rng, lang) for _ in range(4)] if creator == "vi_ha.outfit" else []
@@ -178,10 +187,13 @@ class Builder:
             post = f"{creator}-{k:02d}"
             posted = START + timedelta(days=4 * k + index % 3, hours=10 + (index * 5) % 10, minutes=rng.randint(0, 59))
             followers = int(spec["followers"])
-            views = int(followers * rng.uniform(0.4, 1.6) * (3 if kind == "bought" else 1))
+            reach = next(share for bound, share in REACH if followers < bound)
+            views = int(followers * rng.uniform(0.4, 1.6) * reach * (3 if kind == "bought" else 1))
+            # Genuine audiences like ads less; bought likes do not care.
+            liking = 0.75 if post_spec["sponsored"] and kind != "bought" else 1.0
             self.posts.append({"post_id": post, "creator_id": creator, "posted_at": _iso(posted),
                                "sponsored": "true" if post_spec["sponsored"] else "false",
-                               "views": views, "likes": int(views * rng.uniform(0.03, 0.08))})
+                               "views": views, "likes": int(views * rng.uniform(0.03, 0.08) * liking)})
             if kind == "genuine":
                 self.genuine_part(creator, post, posted, lang, post_spec, (14, 30))
                 if rng.random() < 0.15:
@@ -206,6 +218,7 @@ class Builder:
                 self.creator(spec, lang, index)
                 index += 1
         self._share_audiences()
+        self._comment_counts()
         self.comments.sort(key=lambda c: (str(c["creator_id"]), str(c["post_id"]), str(c["created_at"])))
         for lang, mod in LANGS.items():
             for index, variants in enumerate(mod.COPY_PASTE):
@@ -216,10 +229,25 @@ class Builder:
         """Some regulars of one creator also comment (slowly, genuinely) on a similar creator."""
         for a, b in SHARED_AUDIENCE:
             shared = self.audiences[a][:12]
-            rows = [c for c in self.comments if c["creator_id"] == b and not c["is_creator_reply"] == "true"
+            rows = [c for c in self.comments if c["creator_id"] == b and c["is_creator_reply"] != "true"
                     and c["author_id"] in self.audiences.get(b, [])]
             for row, author in zip(self.rng.sample(rows, min(len(rows), 24)), shared * 2, strict=False):
                 row["author_id"] = author
+
+    def _comment_counts(self) -> None:
+        """The platform's comment count per post: the comments given plus a few hidden or deleted
+        ones, and for macro/mega creators ~0.15-0.3% of views (our comments are a sample). A
+        generator of its own, so the comments above stay what they were."""
+        rng = random.Random(SEED + 1)
+        given: dict[str, int] = {}
+        for row in self.comments:
+            given[str(row["post_id"])] = given.get(str(row["post_id"]), 0) + 1
+        followers = {str(c["creator_id"]): int(c["followers"]) for c in self.creators}  # type: ignore[call-overload]
+        for post in self.posts:
+            count = given.get(str(post["post_id"]), 0) + rng.randint(0, 3)
+            if followers[str(post["creator_id"])] >= 100_000:
+                count = max(count, int(int(post["views"]) * rng.uniform(0.0015, 0.003)))  # type: ignore[call-overload]
+            post["comments_count"] = count
 
     def write(self) -> None:
         def dump(name: str, rows: list[dict[str, object]]) -> None:

@@ -4,10 +4,10 @@ See texts_vi.py for what each list means.
 """
 
 CREATORS = [
-    {"creator_id": "en_sambakes", "name": "Sam Bakes Bread", "followers": 34000, "platform": "instagram", "language": "en", "kind": "genuine"},
-    {"creator_id": "en_maya.plants", "name": "Maya's Plant Corner", "followers": 22300, "platform": "tiktok", "language": "en", "kind": "genuine"},
-    {"creator_id": "en_tyler.wealth", "name": "Tyler Wealth Lifestyle", "followers": 95000, "platform": "instagram", "language": "en", "kind": "bought"},
-    {"creator_id": "en_jess.fitlife", "name": "Jess FitLife", "followers": 15200, "platform": "youtube", "language": "en", "kind": "mixed"},
+    {"creator_id": "en_sambakes", "name": "Sam Bakes Bread", "followers": 34000, "platform": "instagram", "language": "en", "price": 1100, "currency": "USD", "kind": "genuine"},
+    {"creator_id": "en_maya.plants", "name": "Maya's Plant Corner", "followers": 22300, "platform": "tiktok", "language": "en", "price": 600, "currency": "USD", "kind": "genuine"},
+    {"creator_id": "en_tyler.wealth", "name": "Tyler Wealth Lifestyle", "followers": 412000, "platform": "instagram", "language": "en", "price": 4800, "currency": "USD", "kind": "bought"},
+    {"creator_id": "en_jess.fitlife", "name": "Jess FitLife", "followers": 15200, "platform": "youtube", "language": "en", "price": None, "currency": None, "kind": "mixed"},
 ]
 
 POSTS = {

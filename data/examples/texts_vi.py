@@ -6,10 +6,10 @@ own answers; ``GENERIC`` is the pool of short reactions real audiences leave eve
 """
 
 CREATORS = [
-    {"creator_id": "vi_linh.makeup", "name": "Linh Trần Makeup", "followers": 48200, "platform": "tiktok", "language": "vi", "kind": "genuine"},
-    {"creator_id": "vi_bepcuame", "name": "Bếp của Mẹ Sóc", "followers": 23500, "platform": "facebook", "language": "vi", "kind": "genuine"},
-    {"creator_id": "vi_tuan.techreview", "name": "Tuấn Tech Review", "followers": 67000, "platform": "youtube", "language": "vi", "kind": "bought"},
-    {"creator_id": "vi_ha.outfit", "name": "Hà Outfit", "followers": 31000, "platform": "instagram", "language": "vi", "kind": "mixed"},
+    {"creator_id": "vi_linh.makeup", "name": "Linh Trần Makeup", "followers": 48200, "platform": "tiktok", "language": "vi", "price": 900, "currency": "USD", "kind": "genuine"},
+    {"creator_id": "vi_bepcuame", "name": "Bếp của Mẹ Sóc", "followers": 9100, "platform": "facebook", "language": "vi", "price": 4500000, "currency": "VND", "kind": "genuine"},
+    {"creator_id": "vi_tuan.techreview", "name": "Tuấn Tech Review", "followers": 1240000, "platform": "youtube", "language": "vi", "price": 350000000, "currency": "VND", "kind": "bought"},
+    {"creator_id": "vi_ha.outfit", "name": "Hà Outfit", "followers": 31000, "platform": "instagram", "language": "vi", "price": 650, "currency": "USD", "kind": "mixed"},
 ]
 
 POSTS = {

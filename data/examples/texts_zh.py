@@ -4,10 +4,10 @@ Fictional people and posts; see texts_vi.py for what each list means.
 """
 
 CREATORS = [
-    {"creator_id": "zh_xiaoyu.trip", "name": "小鱼去旅行", "followers": 56800, "platform": "xiaohongshu", "language": "zh", "kind": "genuine"},
-    {"creator_id": "zh_akuan.coffee", "name": "阿寬咖啡日常", "followers": 18400, "platform": "instagram", "language": "zh", "kind": "genuine"},
-    {"creator_id": "zh_meimei.skincare", "name": "美美护肤日记", "followers": 82000, "platform": "douyin", "language": "zh", "kind": "bought"},
-    {"creator_id": "zh_laowang.fit", "name": "老王健身", "followers": 40500, "platform": "bilibili", "language": "zh", "kind": "mixed"},
+    {"creator_id": "zh_xiaoyu.trip", "name": "小鱼去旅行", "followers": 156000, "platform": "xiaohongshu", "language": "zh", "price": 3200, "currency": "USD", "kind": "genuine"},
+    {"creator_id": "zh_akuan.coffee", "name": "阿寬咖啡日常", "followers": 18400, "platform": "instagram", "language": "zh", "price": 380, "currency": "USD", "kind": "genuine"},
+    {"creator_id": "zh_meimei.skincare", "name": "美美护肤日记", "followers": 2300000, "platform": "douyin", "language": "zh", "price": 120000, "currency": "CNY", "kind": "bought"},
+    {"creator_id": "zh_laowang.fit", "name": "老王健身", "followers": 240000, "platform": "bilibili", "language": "zh", "price": 18000, "currency": "CNY", "kind": "mixed"},
 ]
 
 POSTS = {
