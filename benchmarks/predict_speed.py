@@ -13,9 +13,10 @@ stream before: repeated comments would only make the figure better. Each figure 
 median of ``--trials`` such processes. Also the
 cold start of a fresh process (import + load, then the first prediction in each language,
 which loads the language-ID model and jieba's dictionary) and the peak memory of the
-measuring process.
+measuring process. ``--write-results`` also writes the README's table to
+benchmarks/results/predict_speed.md.
 
-Run: python benchmarks/predict_speed.py [--model DIR] [--n 20000] [--trials 5]
+Run: python benchmarks/predict_speed.py [--model DIR] [--n 20000] [--trials 5] [--write-results]
 """
 
 from __future__ import annotations
@@ -28,7 +29,24 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.readme_results import (  # noqa: E402
+    Claim,
+    Results,
+    add_write_flag,
+    measured_line,
+    model_label,
+    write_results,
+)
+
 REAL_DIR = ROOT.parent / "shared" / "data" / "real"
+STREAM_HOW = {
+    "corpus": "`benchmarks/predict_speed.py`: the {n:,} distinct corpus comments, shuffled "
+    "(vi/zh/en mixed), end to end: normalization, language ID, segmentation, features, model, "
+    "reasons",
+    "real": "same script: the {n:,} distinct comments of `../shared/data/real/` (YouTube, "
+    "Vietnamese news and reviews, Chinese spam), shuffled",
+}
 
 COLD_START = """
 import time
@@ -119,12 +137,60 @@ def _median_chars(texts: list[str]) -> int:
     return sorted(map(len, texts))[len(texts) // 2]
 
 
+def readme_table(
+    rates: dict[str, dict[bool, dict[str, float]]],
+    sizes: dict[str, tuple[int, int]],
+    cold: tuple[float, float],
+    model: str,
+    trials: int,
+) -> Results:
+    """The README's rows: comments/s per stream (reasons on and off, median and range over the
+    trial processes), cold start and peak memory."""
+    lines = ["| what | figure | how |", "|---|---|---|"]
+    for name, by_explain in rates.items():
+        n, median_chars = sizes[name]
+        figures = [
+            f"{r['rate']:,.0f} comments/s ({r['slowest']:,.0f}-{r['fastest']:,.0f}) "
+            f"with reasons {'on' if explain else 'off'}"
+            for explain, r in by_explain.items()
+        ]
+        lines.append(
+            f"| predict, one process, {name} comments (median {median_chars} characters) "
+            f"| {', '.join(figures)} | {STREAM_HOW[name].format(n=n)} |"
+        )
+    peak = max(r["peak_mb"] for by in rates.values() for r in by.values())
+    lines += [
+        f"| cold start | {cold[0]:.1f} s import + load; +{cold[1]:.1f} s for the first vi/zh/en "
+        "prediction (language-ID model, jieba dictionary) | same script, best of 3 fresh "
+        "processes |",
+        f"| peak memory, predicting | {peak:,.0f} MB | same script |",
+    ]
+    label = model_label(model)
+    return Results(
+        "predict_speed",
+        (
+            Claim(label, "predict comments/s, one process"),
+            Claim(label, "cold start"),
+            Claim(label, "peak memory predicting"),
+        ),
+        "\n".join(lines),
+        measured_line(
+            "python benchmarks/predict_speed.py --write-results",
+            f"Model {label}; each comments/s figure is the median of {trials} fresh processes, "
+            "the slowest and fastest in brackets.",
+        ),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default=None)
     parser.add_argument("--n", type=int, default=20000, help="most comments per stream")
     parser.add_argument("--trials", type=int, default=5, help="fresh processes per figure")
+    add_write_flag(parser, "predict_speed")
     args = parser.parse_args()
+    rates: dict[str, dict[bool, dict[str, float]]] = {}
+    sizes: dict[str, tuple[int, int]] = {}
 
     load_s, first_s = cold_start(args.model)
     print(
@@ -134,6 +200,9 @@ def main() -> None:
     for name, texts in streams(args.n).items():
         for explain in (True, False):
             result = measure(args.model, texts, explain, args.trials)
+            result["rate"] = len(texts) / result["seconds"]
+            rates.setdefault(name, {})[explain] = result
+            sizes[name] = (len(texts), _median_chars(texts))
             print(
                 f"| {name} | {len(texts)} | {_median_chars(texts)} | {'on' if explain else 'off'} "
                 f"| {result['seconds']:.2f} | {len(texts) / result['seconds']:,.0f} "
@@ -143,6 +212,9 @@ def main() -> None:
         f"\ncold start, fresh process: import + load {load_s:.2f} s; the first prediction in "
         f"vi/zh/en (loads the language-ID model and jieba's dictionary) {first_s:.2f} s more"
     )
+    if args.write_results:
+        model = args.model or str(ROOT / "models" / "default")
+        write_results(readme_table(rates, sizes, (load_s, first_s), model, args.trials))
 
 
 if __name__ == "__main__":

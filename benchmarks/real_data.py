@@ -13,7 +13,18 @@ Two tables, each beside a length-only baseline trained on the corpus train split
    side-by-side table).
 
 Then the model's most confident errors per file, to read by hand. Skips cleanly when the
-folder is absent. Run: python benchmarks/real_data.py [--model DIR] [--errors 8]
+folder is absent: those files are copies of the public datasets listed in docs/real_data.md,
+kept beside the project on development machines, never shipped.
+
+**Your own labeled comments** instead: ``--labeled FILE...`` reads CSV / TSV / JSONL / JSON /
+Parquet with the column options of ``genuine evaluate`` (``--text-column``, ``--label-column``,
+``--label-map``, ``--lang-column``...), and prints the same table and errors per file and
+language (a row without a language gets the model's own language ID). Use comments the model
+never trained on (``--split test`` keeps one split of a file you also trained on).
+
+Run: python benchmarks/real_data.py [--model DIR] [--errors 8]
+     python benchmarks/real_data.py --labeled mine.csv --text-column CONTENT \
+         --label-column CLASS --label-map 1=generic,0=substantive [--split test]
 """
 
 from __future__ import annotations
@@ -40,7 +51,7 @@ class RealSet:
     lang: str
     texts: list[str]
     truth: np.ndarray
-    labels: str  # "dataset" or "our guide"
+    labels: str  # "dataset", "our guide" or "yours"
 
 
 def load_real_sets(real_dir: Path = REAL) -> list[RealSet]:
@@ -80,6 +91,42 @@ def load_relabeled_sets(real_dir: Path = REAL) -> list[RealSet]:
                 )
             )
     return sets
+
+
+def load_user_sets(
+    paths: list[str], mapping: Any, split: str | None = None, **read: Any
+) -> tuple[list[RealSet], list[Any]]:
+    """The user's labeled comments (training/data.py's loaders and column options), one set per
+    file and language (the model's language ID for rows without one); the rows' problems come
+    back for the caller to report."""
+    from classifier.text.language import detect_language
+    from classifier.text.normalize import normalize
+    from training.data import load_labeled
+
+    sets, problems = [], []
+    for path in paths:
+        data = load_labeled(path, mapping, **read)
+        problems += data.problems
+        groups: dict[tuple[str, bool], list[Any]] = {}
+        for row in data.rows:
+            if split is None or row.split == split:
+                key = (
+                    (row.lang, False)
+                    if row.lang
+                    else (detect_language(normalize(row.text).text), True)
+                )
+                groups.setdefault(key, []).append(row)
+        for (lang, detected), rows in sorted(groups.items()):
+            sets.append(
+                RealSet(
+                    f"{Path(path).name}" + (" (language detected)" if detected else ""),
+                    lang,
+                    [r.text for r in rows],
+                    np.array([r.label == "substantive" for r in rows]),
+                    "yours",
+                )
+            )
+    return sets, problems
 
 
 def _metrics(truth: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
@@ -127,33 +174,72 @@ def _table(
 
 
 def _error_block(real: RealSet, worst: np.ndarray, scores: np.ndarray) -> str:
-    block = [f"\n{real.name} ({real.labels} labels): most confident errors"]
+    block = [f"\n{real.name} ({real.lang}), labels: {real.labels}: most confident errors"]
+    if not len(worst):
+        block.append("  (none)")
     for i in worst:
         truth = "substantive" if real.truth[i] else "generic"
         block.append(f"  truth={truth:<11} score={scores[i]:.2f}  {real.texts[i][:110]!r}")
     return "\n".join(block)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+def main(argv: list[str] | None = None) -> int:
+    from classifier.cli.data_cmd import _add_mapping_arguments, mapping_from_args
+
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--model", default=None)
     parser.add_argument("--errors", type=int, default=6, help="confident errors to print per file")
-    args = parser.parse_args()
-    if not REAL.is_dir():
-        print(f"skipped: {REAL} not found (real data is only on development machines)")
+    parser.add_argument(
+        "--labeled",
+        nargs="+",
+        metavar="FILE",
+        help="your labeled comments instead of ../shared/data/real (column options below)",
+    )
+    parser.add_argument(
+        "--split", default=None, help="with --labeled: only rows of this split (e.g. test)"
+    )
+    _add_mapping_arguments(parser)
+    args = parser.parse_args(argv)
+    if not args.labeled and not REAL.is_dir():
+        print(
+            f"skipped: {REAL} not found. It holds copies of the public datasets listed in "
+            "docs/real_data.md, kept beside the project on development machines. To run this "
+            "benchmark on your own labeled comments: python benchmarks/real_data.py --labeled "
+            "FILE --text-column TEXT --label-column LABEL [--label-map 1=generic,0=substantive]"
+        )
         return 0
     import classifier
+    from classifier.cli.common import report_problems
+    from classifier.io.problems import InputError
     from training.data import corpus_paths, load_labeled
     from training.evaluate import LengthBaseline
 
+    if args.labeled:
+        try:
+            read = {"format": args.format, "encoding": args.encoding, "sep": args.sep}
+            user_sets, problems = load_user_sets(
+                args.labeled, mapping_from_args(args), args.split, **read
+            )
+        except InputError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        report_problems(problems, "real_data")
+        if not any(len(s.texts) for s in user_sets):
+            print("error: no labeled rows to measure", file=sys.stderr)
+            return 2
+        tables = [("Your labeled comments", user_sets)]
+    else:
+        tables = [
+            ("Datasets' own labels", load_real_sets()),
+            ("Real validation sets labeled by our guide", load_relabeled_sets()),
+        ]
     predictor = classifier.load(args.model)
     baseline = LengthBaseline.fit(load_labeled(corpus_paths()).split("train"))
     print(f"model: {predictor.model_dir.path}\n")
     blocks = []
-    for title, sets in (
-        ("Datasets' own labels", load_real_sets()),
-        ("Real validation sets labeled by our guide", load_relabeled_sets()),
-    ):
+    for title, sets in tables:
         lines, errors = _table(sets, predictor, baseline, args.errors)
         print(f"### {title}\n")
         print("\n".join(lines) + "\n")

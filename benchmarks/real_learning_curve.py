@@ -7,7 +7,8 @@ training labels (data/real_labels/, split ``train``; shuffled per seed), for N i
 No teacher labels: the curve isolates what hand labels add. IDF is fit once on the corpus and
 every real training text (unsupervised). Mean and spread over seeds. Skips without real data.
 
-Run: python benchmarks/real_learning_curve.py [--seeds 3]
+Run: python benchmarks/real_learning_curve.py [--seeds 3] [--write-results]
+(``--write-results``: also the README's table, benchmarks/results/real_learning_curve.md)
 """
 
 from __future__ import annotations
@@ -29,7 +30,13 @@ def main() -> int:
     parser.add_argument("--real", type=Path, default=REAL)
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--c", type=float, default=4.0)
+    parser.add_argument(
+        "--write-results",
+        action="store_true",
+        help="also write the README's table to benchmarks/results/real_learning_curve.md",
+    )
     args = parser.parse_args()
+    curve: dict[str, dict[str, float]] = {}  # lang -> "0" / "100" / ... / "all (N)" -> mean
     if not args.real.is_dir():
         print(f"skipped: {args.real} not found (real data is only on development machines)")
         return 0
@@ -93,7 +100,43 @@ def main() -> int:
             row = {t: c for t, c in zip(targets, cells.split(" | "), strict=True)}
             filled = " | ".join(row.get(name, "") for name in validation if y_val[name].sum() >= 5)
             print(f"| {lang} | {label} | {filled} | {means.mean():.3f} ({means.std():.3f}) |")
+            curve.setdefault(lang, {})[f"all ({n:,})" if size is None else str(n)] = means.mean()
+    if args.write_results:
+        _write_readme_table(curve, args.seeds)
     return 0
+
+
+def _write_readme_table(curve: dict[str, dict[str, float]], seeds: int) -> None:
+    """The README's table: a row per language, mean macro-F1 per number of real labels."""
+    from benchmarks.readme_results import Claim, Results, measured_line, write_results
+
+    sizes = [str(s) for s in SIZES if s is not None] + ["all"]
+    lines = ["| real labels | " + " | ".join(sizes) + " |", "|---" * (len(sizes) + 1) + "|"]
+    for lang, by_size in curve.items():
+        all_key = next(k for k in by_size if k.startswith("all"))
+        cells = [f"{by_size[s]:.3f}" if s in by_size else "-" for s in sizes[:-1]]
+        cells.append(f"{by_size[all_key]:.3f}")
+        lines.append(
+            f"| {lang} ({all_key.replace('(', '= ').rstrip(')')}) | " + " | ".join(cells) + " |"
+        )
+    write_results(
+        Results(
+            "real_learning_curve",
+            (
+                Claim(
+                    "n-gram, corpus + N real labels",
+                    "learning curve: real validation macro-F1 per language",
+                ),
+            ),
+            "\n".join(lines),
+            measured_line(
+                "python benchmarks/real_learning_curve.py --write-results",
+                f"{seeds} draws; the n-gram model trained here on the corpus plus N of a "
+                "language's real training labels, no teacher; mean macro-F1 over that "
+                "language's real validation sets, mean of the draws.",
+            ),
+        )
+    )
 
 
 if __name__ == "__main__":

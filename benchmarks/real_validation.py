@@ -12,9 +12,11 @@ with a 95% bootstrap interval, generic recall and substantive recall of
 Then the held-out Chinese ads (generic recall: the file holds spam only) and the corpus test
 split per language, with the gap between corpus-test and real-validation macro-F1. These sets
 guided model choices (C, corpus weight, teacher labels), so they are development numbers, not
-an untouched test. Skips cleanly without the real data.
+an untouched test. Skips cleanly without the real data. ``--write-results`` also writes the
+README's table (one row per source, one column per model) to benchmarks/results/real_validation.md.
 
 Run: python benchmarks/real_validation.py [--embedding-cache DIR] [--previous-rev REV]
+     [--write-results]
 """
 
 from __future__ import annotations
@@ -32,6 +34,15 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks.readme_results import (  # noqa: E402
+    SOURCE_TITLES,
+    Claim,
+    Results,
+    add_write_flag,
+    measured_line,
+    model_label,
+    write_results,
+)
 from benchmarks.real_data import REAL, _metrics  # noqa: E402  (the real-data benchmark's own)
 
 PREVIOUS_REV = "d1263d0"  # the default before it learned from real comments
@@ -98,6 +109,7 @@ def main() -> int:
     parser.add_argument("--teacher", default=str(ROOT / "models" / "teacher"))
     parser.add_argument("--previous-rev", default=PREVIOUS_REV)
     parser.add_argument("--embedding-cache", default=None, help="e5 cache for the teacher")
+    add_write_flag(parser, "real_validation")
     args = parser.parse_args()
     if not args.real.is_dir():
         print(f"skipped: {args.real} not found (real data is only on development machines)")
@@ -133,13 +145,60 @@ def main() -> int:
                 teacher_scores(teacher_dir, [c.text for c in real.pool], args.embedding_cache),
             )
         scorers["TF-IDF, same data"] = _tfidf_scorer(corpus.split("train") + real.train + pseudo)
-        _print_tables(scorers, validation, corpus.split("test"))
+        readme_rows = _print_tables(scorers, validation, corpus.split("test"))
+    if args.write_results:
+        models = {"new default": args.model}
+        if teacher_dir.is_dir():
+            models["teacher"] = str(teacher_dir)
+        command = "python benchmarks/real_validation.py --write-results"
+        write_results(readme_table(readme_rows, models, args.previous_rev, command))
     return 0
+
+
+def readme_table(
+    rows: dict[str, dict[str, str]], models: dict[str, str], previous_rev: str, command: str
+) -> Results:
+    """The README's table: a row per source (its README title and n), a column per model;
+    macro-F1 with its 95% interval for the new default, the point estimate for the others, and
+    the generic recall on the spam-only set."""
+    headers = {
+        "new default": "new default",
+        f"previous default ({previous_rev})": "previous default (corpus only)",
+        "teacher": "teacher (e5 + n-grams)",
+        "TF-IDF, same data": "TF-IDF, same data",
+        "length alone (5-fold CV)": "length alone (CV)",
+    }
+    names = [name for name in headers if any(name in row for row in rows.values())]
+    lines = [
+        "| real validation set | n | " + " | ".join(headers[n] for n in names) + " |",
+        "|---|---|" + "---|" * len(names),
+    ]
+    for source, row in rows.items():
+        title = SOURCE_TITLES.get(source, source) + (
+            ": generic recall" if "spam only" in row else ""
+        )
+        lines.append(
+            f"| {title} | {row['n']} | " + " | ".join(row.get(n, "-") for n in names) + " |"
+        )
+    claims = tuple(
+        Claim(model_label(path), metric)
+        for path in models.values()
+        for metric in ("real validation macro-F1", "real validation zh-ads generic recall")
+    )
+    measured = measured_line(
+        command,
+        f"Models: new default {model_label(models['new default'])}; previous default: "
+        f"models/default at {previous_rev}"
+        + (f"; teacher {model_label(models['teacher'])}." if "teacher" in models else "."),
+        on_machine=False,
+    )
+    return Results("real_validation", claims, "\n".join(lines), measured)
 
 
 def _print_tables(
     scorers: dict[str, Any], validation: dict[str, list[Any]], test_rows: list[Any]
-) -> None:
+) -> dict[str, dict[str, str]]:
+    """Print both tables; return the README's cells: source -> model (and "n") -> text."""
     print(
         "### Real validation sets (labeled by our guide, never trained on; development numbers)\n"
     )
@@ -148,21 +207,28 @@ def _print_tables(
     )
     print("|---|---|---|---|---|---|---|")
     real_f1: dict[str, dict[str, list[float]]] = {}
+    readme: dict[str, dict[str, str]] = {}
     for source, rows in validation.items():
         truth = np.array([r.label == "substantive" for r in rows])
         texts = [r.text for r in rows]
         runs = {name: np.asarray(score(texts)) for name, score in scorers.items()}
         runs["length alone (5-fold CV)"] = _length_cv(rows)
+        spam_only = truth.sum() < 5  # only the generic recall means something
+        readme[source] = {"n": str(len(rows))} | ({"spam only": "yes"} if spam_only else {})
         for name, scores in runs.items():
             predicted = scores >= 0.5
             recalls = _metrics(truth, predicted)
             generic, substantive = recalls["generic_recall"], recalls["substantive_recall"]
-            if truth.sum() < 5:  # a spam-only set: only the generic recall means something
+            if spam_only:
                 f1_text = "-"
+                if not name.startswith("length alone"):  # a fit on one class says nothing
+                    readme[source][name] = f"{generic:.3f}"
             else:
                 f1, low, high = bootstrap_macro_f1(truth, predicted)
                 f1_text = f"{f1:.3f} [{low:.3f}-{high:.3f}]"
                 real_f1.setdefault(name, {}).setdefault(rows[0].lang, []).append(f1)
+                first = name == next(iter(runs))
+                readme[source][name] = f1_text if first else f"{f1:.3f}"
             print(
                 f"| {source} | {len(rows)} | {truth.mean():.2f} | {name} | {f1_text} | "
                 f"{generic:.3f} | {substantive:.3f} |"
@@ -185,6 +251,7 @@ def _print_tables(
             real_text = f"{np.mean(real):.3f}" if real else "-"
             gap = f"{corpus_f1 - np.mean(real):.3f}" if real else "-"
             print(f"| {name} | {lang} | {corpus_f1:.3f} | {real_text} | {gap} |")
+    return readme
 
 
 if __name__ == "__main__":

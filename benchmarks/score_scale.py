@@ -8,6 +8,7 @@ scores (timed: reading + validation + every signal + the metric), then writes al
 
     python benchmarks/score_scale.py                 # 10k, 100k, 1M over 2,000 creators
     python benchmarks/score_scale.py --sizes 10000 100000
+    python benchmarks/score_scale.py --write-results  # also benchmarks/results/score_scale.md
 """
 
 from __future__ import annotations
@@ -24,6 +25,19 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from benchmarks.readme_results import (  # noqa: E402
+    Claim,
+    Results,
+    add_write_flag,
+    measured_line,
+    write_results,
+)
+
+TABLE_HEADER = (
+    "| comments | creators | score (s) | write outputs (s) | peak RSS (MB) | clusters | pods "
+    "| burst posts |\n|---:|---:|---:|---:|---:|---:|---:|---:|"
+)
 
 
 def _one(folder: Path, write: bool) -> dict[str, float]:
@@ -81,6 +95,7 @@ def main() -> None:
         "--no-write", action="store_true", help="do not time writing the output files"
     )
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    add_write_flag(parser, "score_scale")
     args = parser.parse_args()
     if args.one:
         print(json.dumps(_one(args.one, not args.no_write)))
@@ -89,10 +104,8 @@ def main() -> None:
         f"# score_creators at scale ({platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()})"
     )
-    print(
-        "| comments | creators | score (s) | write outputs (s) | peak RSS (MB) | clusters | pods | burst posts |"
-    )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(TABLE_HEADER)
+    lines = [TABLE_HEADER]
     for rows in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
@@ -103,11 +116,25 @@ def main() -> None:
             result = json.loads(
                 subprocess.run(command, check=True, capture_output=True, text=True).stdout
             )
-        print(
+        lines.append(
             f"| {int(result['rows']):,} | {int(result['creators']):,} | {result['seconds']:.1f} | "
             f"{result['write_seconds']:.1f} | {result['peak_rss_mb']:,.0f} | {int(result['clusters']):,} | "
-            f"{int(result['pods'])} | {int(result['bursts']):,} |",
-            flush=True,
+            f"{int(result['pods'])} | {int(result['bursts']):,} |"
+        )
+        print(lines[-1], flush=True)
+    if args.write_results:
+        write_results(
+            Results(
+                "score_scale",
+                (Claim("scorer", "score_creators seconds and peak memory, labels given"),),
+                "\n".join(lines),
+                measured_line(
+                    "python benchmarks/score_scale.py --write-results",
+                    "Synthetic comments from `benchmarks/synth_comments.py`, labels given (the "
+                    "scorer alone, not the model); each size in a fresh process; details in "
+                    "[benchmarks/RESULTS_score.md](benchmarks/RESULTS_score.md).",
+                ),
+            )
         )
 
 

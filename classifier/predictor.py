@@ -9,7 +9,7 @@ never fails because of one row.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
@@ -142,6 +142,7 @@ class Predictor:
         *,
         langs: Sequence[str | None] | None = None,
         explain: bool = True,
+        progress: Callable[[int], object] | None = None,
     ) -> list[Prediction]: ...
 
     def predict(
@@ -150,13 +151,20 @@ class Predictor:
         *,
         langs: Sequence[str | None] | None = None,
         explain: bool = True,
+        progress: Callable[[int], object] | None = None,
     ) -> Prediction | list[Prediction]:
-        """Predict one comment (a str) or a batch (any iterable, processed in chunks)."""
+        """Predict one comment (a str) or a batch (any iterable, processed in chunks).
+
+        ``progress``, when given, is called after each chunk with the number of texts it held
+        (``tqdm``'s ``update`` fits).
+        """
         if isinstance(texts, str):
             return self._predict_chunk([texts], None, explain)[0]
         results: list[Prediction] = []
         for chunk, chunk_langs in _chunks(texts, langs, CHUNK_SIZE):
             results.extend(self._predict_chunk(chunk, chunk_langs, explain))
+            if progress is not None:
+                progress(len(chunk))
         return results
 
     def predict_proba(self, texts: Iterable[Any]) -> np.ndarray:

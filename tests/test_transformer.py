@@ -16,10 +16,8 @@ import numpy as np
 import pytest
 from obvious_cases import GENERIC, SUBSTANTIVE
 
-pytest.importorskip("torch")
-pytest.importorskip("transformers")
-pytest.importorskip("datasets")
-pytest.importorskip("accelerate")
+for _package in ("torch", "transformers", "datasets", "accelerate"):
+    pytest.importorskip(_package, reason=f"{_package} is not installed (pip install -e '.[train]')")
 
 ROOT = Path(__file__).resolve().parent.parent
 

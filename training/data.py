@@ -14,18 +14,20 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from classifier.io.problems import InputError, RowProblem
-from classifier.io.tables import iter_rows
+from classifier.io.tables import iter_rows, require_column
 from classifier.model_dir import CATEGORIES, LABELS
 
 LANGS = ("vi", "zh", "en")
 SPLITS = ("train", "validation", "test")
 ALL_CATEGORIES = CATEGORIES["substantive"] + CATEGORIES["generic"]
 OPTIONAL_FIELDS = ("platform", "topic", "creator_id", "post_id", "author_id", "created_at")
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "data" / "corpus"
+CORPUS_NAME = "shipped corpus (data/corpus)"
 
 _KEY_DROP = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")
@@ -100,14 +102,84 @@ def parse_label_map(spec: str | None) -> dict[str, str] | None:
     return mapping
 
 
+@dataclass(frozen=True)
+class DataPart:
+    """One source of a training set, as the manifest and the model card list it."""
+
+    name: str
+    rows: int
+    weight: float | None  # what each of its rows counts in training; None: it varies by row
+    splits: dict[str, int]
+    categorized: int  # rows with a category (the category head learns from these)
+
+    @classmethod
+    def of(cls, name: str, rows: Sequence[LabeledComment]) -> DataPart:
+        weights = {r.weight for r in rows}
+        return cls(
+            name=name,
+            rows=len(rows),
+            weight=weights.pop() if len(weights) == 1 else (1.0 if not rows else None),
+            splits={s: n for s in SPLITS if (n := sum(r.split == s for r in rows))},
+            categorized=sum(r.category is not None for r in rows),
+        )
+
+
 @dataclass
 class LabeledData:
     rows: list[LabeledComment] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    # The named sources the rows came from, in row order (see :func:`weighted`, :func:`combine`);
+    # empty for data read in one go, which :meth:`part_list` then describes as one part.
+    parts: list[DataPart] = field(default_factory=list)
 
     def split(self, name: str) -> list[LabeledComment]:
         return [row for row in self.rows if row.split == name]
+
+    def part_list(self) -> list[DataPart]:
+        if self.parts:
+            return list(self.parts)
+        names = ", ".join(Path(s).name for s in self.sources) or "training data"
+        return [DataPart.of(names, self.rows)]
+
+
+def weighted(data: LabeledData, name: str, weight: float = 1.0) -> LabeledData:
+    """``data`` as one named part of a training set, each row counting ``weight`` times its own
+    weight (a teacher's soft labels carry their probability as a row weight)."""
+    if not weight > 0:
+        raise ValueError(f"the weight of {name} must be positive, got {weight}")
+    rows = (
+        list(data.rows)
+        if weight == 1.0
+        else [replace(r, weight=r.weight * weight) for r in data.rows]
+    )
+    return LabeledData(rows, list(data.problems), list(data.sources), [DataPart.of(name, rows)])
+
+
+def combine(*datasets: LabeledData) -> LabeledData:
+    """One training set from several, rows in the order given, every part kept for the card."""
+    out = LabeledData()
+    for data in datasets:
+        out.rows += data.rows
+        out.problems += data.problems
+        out.sources += data.sources
+        out.parts += data.part_list()
+    return out
+
+
+def with_corpus(
+    data: LabeledData,
+    corpus_weight: float = 1.0,
+    *,
+    corpus: LabeledData | None = None,
+    name: str | None = None,
+) -> LabeledData:
+    """Your labeled ``data`` (each row counting once) plus the shipped corpus, read with its own
+    columns, each corpus row counting ``corpus_weight``. Splits stay the hash of each text's
+    key, so a text found in both lands in the same split and never crosses train and test."""
+    corpus = corpus if corpus is not None else load_labeled(corpus_paths())
+    own = name or ", ".join(Path(s).name for s in data.sources) or "your data"
+    return combine(weighted(data, own), weighted(corpus, CORPUS_NAME, corpus_weight))
 
 
 def _label_value(raw: Any, mapping: ColumnMapping) -> str | None:
@@ -178,40 +250,67 @@ def load_labeled(
     *,
     format: str | None = None,
     encoding: str | None = None,
+    sep: str | None = None,
 ) -> LabeledData:
-    """Read labeled comments from JSONL/CSV/JSON/Parquet files; bad rows go to ``problems``."""
+    """Read labeled comments from JSONL/CSV/TSV/JSON/Parquet files; bad rows go to ``problems``
+    (``format``, ``encoding`` and ``sep`` as in :func:`classifier.io.tables.iter_rows`)."""
     mapping = mapping or ColumnMapping()
     if isinstance(paths, str | Path):
         paths = [paths]
     data = LabeledData()
+    several = len(paths) > 1
     for path in paths:
         source = str(path)
         data.sources.append(source)
         checked_columns = False
-        for item in iter_rows(path, format=format, encoding=encoding):
+        rows_before, problems_before = len(data.rows), len(data.problems)
+        for item in iter_rows(path, format=format, encoding=encoding, sep=sep):
             if isinstance(item, RowProblem):
                 data.problems.append(item)
                 continue
             line, record = item
             if not checked_columns:
-                _check_columns(record, source, mapping)
+                _check_columns(record, source, mapping, several)
                 checked_columns = True
             result = _validate(record, line, source, mapping)
             (data.problems if isinstance(result, RowProblem) else data.rows).append(result)  # type: ignore[arg-type]
+        if several and len(data.rows) == rows_before and len(data.problems) > problems_before:
+            # One mapping for every file: a file of another shape loses every row.
+            raise InputError(
+                f"none of the {len(data.problems) - problems_before} rows of {source} could be "
+                f"used (first: {data.problems[problems_before]}); {_several_files_hint(source)}"
+            )
     return data
 
 
-def _check_columns(record: dict[str, Any], source: str, mapping: ColumnMapping) -> None:
+def _several_files_hint(source: str) -> str:
+    hint = (
+        "the column options (--text-column, --label-column, --label-map...) apply to every "
+        "DATA file, so train files of different shapes in separate runs"
+    )
+    if Path(source).resolve().parent == CORPUS_DIR.resolve():
+        hint += (
+            f"; {Path(source).name} is a shipped corpus file: to train on the corpus beside your "
+            "file, pass --with-corpus instead of listing data/corpus/*.jsonl (it keeps its own columns)"
+        )
+    return hint
+
+
+def _check_columns(
+    record: dict[str, Any], source: str, mapping: ColumnMapping, several: bool = False
+) -> None:
     for name, option in ((mapping.text, "--text-column"), (mapping.label, "--label-column")):
-        if name not in record:
-            raise InputError(
-                f"column '{name}' not found in {source}; columns are {list(record)}; pass {option} <name>"
-            )
+        try:
+            require_column(list(record), name, source, option)
+        except InputError as exc:
+            if not several:
+                raise
+            raise InputError(f"{exc}; {_several_files_hint(source)}") from None
 
 
 def corpus_paths(root: str | Path | None = None) -> list[Path]:
     """The shipped corpus files (``data/corpus/*.jsonl``)."""
-    base = Path(root) if root else Path(__file__).resolve().parent.parent / "data" / "corpus"
+    base = Path(root) if root else CORPUS_DIR
     files = sorted(base.glob("*.jsonl"))
     if not files:
         raise InputError(f"no corpus files (*.jsonl) in {base}")

@@ -44,9 +44,14 @@ from classifier.model_dir import (
     hash_files,
     write_manifest,
 )
-from training.data import LANGS, LabeledData, data_sha256
+from training.data import LANGS, LabeledData
 from training.evaluate import LengthBaseline, evaluate
-from training.model_card import library_versions, render_card
+from training.model_card import (
+    library_versions,
+    manifest_training_data,
+    render_card,
+    training_summary,
+)
 from training.ngram import (
     NgramTrainingConfig,
     _headline,
@@ -273,11 +278,7 @@ def train_embedding(
             )
         )
     speed = _speed(backend, docs["test"])
-    summary = {
-        "description": f"{len(data.rows)} labeled comments from {', '.join(Path(s).name for s in data.sources)}.",
-        "sha256": data_sha256(data.rows),
-        "counts": {name: len(rows[name]) for name in names},
-    }
+    summary = training_summary(data, {name: len(rows[name]) for name in names})
     _write_model_dir(out, backend, config, chosen_c, metrics, summary, speed, seconds, real)
     _log(f"wrote {out}", quiet)
     return EmbeddingTrainResult(out, metrics, chosen_c, chosen_scale, seconds)
@@ -366,7 +367,7 @@ def _write_model_dir(
         labels=LABELS,
         languages=LANGS,
         files=hash_files(out, [*files, CARD_NAME]),
-        training_data={"sha256": summary["sha256"], "rows": summary["counts"]},
+        training_data=manifest_training_data(summary),
         metrics={name: _headline(block) for name, block in metrics.items()},
         library_versions=versions,
         extra={

@@ -227,6 +227,17 @@ def evaluate(
         head = category_head_report(rows, categories, predicted)
         if head:
             report["category_head"] = head
+        elif not any(categories):
+            report["category_head_note"] = (
+                "the model has no category head, so it names no category (the n-gram backend "
+                "learns one)"
+            )
+        else:
+            report["category_head_note"] = (
+                "the model guessed a category for each comment, but these rows carry no "
+                "category to check the guesses against; `genuine evaluate --model DIR` with no "
+                "DATA measures the head on the shipped corpus's test split"
+            )
     lang_truth = [r.lang for r in rows]
     if all(lang_truth):
         report["language_id_accuracy"] = {
@@ -330,15 +341,22 @@ def render_markdown(report: dict[str, Any], title: str = "Evaluation") -> str:
             f"{_fmt(model['mcc'])} | {_fmt(base['macro_f1'])} | {matched.get('model', {}).get('n', 0)} | "
             f"{_fmt(matched.get('model', {}).get('macro_f1', float('nan')))} | {_fmt(matched.get('length_baseline', {}).get('macro_f1', float('nan')))} |"
         )
-    lines += [
-        "",
-        "Per-category recall (share of each category given its correct label):",
-        "",
-        "| category | n | recall |",
-        "|---|---|---|",
-    ]
-    for category, block in report["per_category_recall"].items():
-        lines.append(f"| {category} | {block['n']} | {_fmt(block['recall'])} |")
+    if report["per_category_recall"]:
+        lines += [
+            "",
+            "Per-category recall (share of each category given its correct label):",
+            "",
+            "| category | n | recall |",
+            "|---|---|---|",
+        ]
+        for category, block in report["per_category_recall"].items():
+            lines.append(f"| {category} | {block['n']} | {_fmt(block['recall'])} |")
+    else:
+        lines += [
+            "",
+            "Per-category recall: none of these rows has a category (no category column, or "
+            "--category-column names another), so there is no per-category breakdown.",
+        ]
     matrix = report["confusion"]["matrix"]
     lines += [
         "",
@@ -374,6 +392,8 @@ def render_markdown(report: dict[str, Any], title: str = "Evaluation") -> str:
             lines.append(
                 f"| {category} | {block['n']} | {_fmt(block['recall'])} | {_fmt(block['precision'])} |"
             )
+    elif report.get("category_head_note"):
+        lines += ["", f"Category head: {report['category_head_note']}."]
     if "language_id_accuracy" in report:
         accuracy = ", ".join(f"{k} {v:.3f}" for k, v in report["language_id_accuracy"].items())
         lines += ["", f"Language ID accuracy: {accuracy}."]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import importlib.metadata
+from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
+from training.data import LabeledData, data_sha256
 from training.evaluate import render_markdown
 
 
@@ -26,6 +29,42 @@ def library_versions(
         except importlib.metadata.PackageNotFoundError:
             continue
     return versions
+
+
+def training_summary(data: LabeledData, counts: dict[str, int]) -> dict[str, Any]:
+    """What the card and the manifest say about the training data: a description, the rows'
+    hash, the split sizes, and each source with its rows and the weight of each row."""
+    return {
+        "description": f"{len(data.rows)} labeled comments from "
+        f"{', '.join(Path(s).name for s in data.sources)}.",
+        "sha256": data_sha256(data.rows),
+        "counts": counts,
+        "sources": [asdict(part) for part in data.part_list()],
+    }
+
+
+def manifest_training_data(summary: dict[str, Any]) -> dict[str, Any]:
+    """The manifest's ``training_data``: hash, split sizes, sources (see :func:`training_summary`)."""
+    return {
+        "sha256": summary["sha256"],
+        "rows": summary["counts"],
+        **({"sources": summary["sources"]} if "sources" in summary else {}),
+    }
+
+
+def sources_table(sources: list[dict[str, Any]]) -> str:
+    """Markdown table of the training sources (rows, splits, weight per row, with a category)."""
+    lines = [
+        "| source | rows | train / validation / test | weight per row | with a category |",
+        "|---|---|---|---|---|",
+    ]
+    for part in sources:
+        splits = " / ".join(str(part["splits"].get(s, 0)) for s in ("train", "validation", "test"))
+        weight = "varies by row" if part["weight"] is None else f"{part['weight']:g}"
+        lines.append(
+            f"| {part['name']} | {part['rows']} | {splits} | {weight} | {part['categorized']} |"
+        )
+    return "\n".join(lines)
 
 
 def render_card(
@@ -50,6 +89,12 @@ def render_card(
     count_lines = "\n".join(f"| {split} | {n} |" for split, n in counts.items())
     settings_lines = "\n".join(f"- `{k}`: {v}" for k, v in settings.items())
     version_lines = ", ".join(f"{k} {v}" for k, v in versions.items())
+    sources = "\n\n" + sources_table(data_summary["sources"]) if data_summary.get("sources") else ""
+    category_head = (
+        f"\n\nCategory head: {data_summary['category_head']}"
+        if data_summary.get("category_head")
+        else ""
+    )
     return f"""# Model card: {title}
 
 ## Intended use
@@ -68,7 +113,7 @@ Settings:
 {settings_lines}
 
 ## Training data
-{data_summary.get("description", "")}
+{data_summary.get("description", "")}{sources}{category_head}
 
 Training data SHA-256: `{data_summary.get("sha256", "")}`.
 

@@ -389,6 +389,20 @@ class RealReport:
             )
         return out
 
+    def card_title(self) -> str:
+        return "genuine n-gram (default)"
+
+    def manifest_extra(self) -> dict[str, Any]:
+        return {"real_sources": self.provenance}
+
+    def reproduce(self, seed: int) -> str:
+        return (
+            "`python -m training.build_default --real DIR --embedding-cache CACHE` rebuilds the "
+            "teacher and this model; with the same labels, real data, teacher and cache, "
+            f"`genuine train` (seed {seed}) writes byte-identical weights (teacher "
+            "probabilities from fresh float32 embeddings differ slightly from cached float16 ones)."
+        )
+
     def card_section(self, metrics: dict[str, Any]) -> str:
         lines = [
             "",

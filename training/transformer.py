@@ -47,9 +47,14 @@ from classifier.model_dir import (
     write_manifest,
 )
 from classifier.text import Doc
-from training.data import LANGS, LabeledComment, LabeledData, data_sha256
+from training.data import LANGS, LabeledComment, LabeledData
 from training.evaluate import LengthBaseline, evaluate
-from training.model_card import library_versions, render_card
+from training.model_card import (
+    library_versions,
+    manifest_training_data,
+    render_card,
+    training_summary,
+)
 from training.ngram import _headline, analyze_rows
 
 ID2LABEL = {0: "generic", 1: "substantive"}
@@ -515,11 +520,7 @@ def train_transformer(
             speed = {"comments": len(rows), "seconds": time.perf_counter() - started}
         metrics[name] = evaluate(rows, output.scores, [d.lang for d in docs[name]], baseline)
 
-    summary = {
-        "description": f"{len(data.rows)} labeled comments from {', '.join(Path(s).name for s in data.sources)}.",
-        "sha256": data_sha256(data.rows),
-        "counts": {name: len(rows) for name, rows in split_rows.items()},
-    }
+    summary = training_summary(data, {name: len(rows) for name, rows in split_rows.items()})
     _write_model_dir(
         out,
         model,
@@ -620,7 +621,7 @@ def _write_model_dir(
         labels=LABELS,
         languages=LANGS,
         files=hash_files(out, model_files(out)),
-        training_data={"sha256": summary["sha256"], "rows": summary["counts"]},
+        training_data=manifest_training_data(summary),
         metrics={name: _headline(block) for name, block in metrics.items()},
         library_versions=versions,
         extra={

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from classifier.cli.common import print_table, report_problems
+from classifier.cli.common import add_reader_arguments, print_table, report_problems
 
 
 def register(subparsers: Any) -> None:
@@ -39,8 +39,7 @@ def _add_mapping_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--label-map", default=None, help="map raw label values, e.g. 1=generic,0=substantive"
     )
-    parser.add_argument("--format", choices=("csv", "jsonl", "json", "parquet"), default=None)
-    parser.add_argument("--encoding", default=None)
+    add_reader_arguments(parser)
 
 
 def mapping_from_args(args: argparse.Namespace) -> Any:
@@ -60,7 +59,9 @@ def run_stats(args: argparse.Namespace) -> int:
     from training.stats import corpus_stats
 
     paths = args.paths or corpus_paths()
-    data = load_labeled(paths, mapping_from_args(args), format=args.format, encoding=args.encoding)
+    data = load_labeled(
+        paths, mapping_from_args(args), format=args.format, encoding=args.encoding, sep=args.sep
+    )
     report_problems(data.problems, "data stats")
     stats = corpus_stats(data.rows)
     print_table(

@@ -7,7 +7,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from classifier.cli.common import add_model_argument, report_problems, write_json
+from classifier.cli.common import (
+    add_model_argument,
+    add_progress_arguments,
+    progress_bar,
+    progress_shown,
+    report_problems,
+    write_json,
+)
 from classifier.cli.data_cmd import _add_mapping_arguments, mapping_from_args
 
 
@@ -41,6 +48,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--threshold", type=float, default=None)
     _add_mapping_arguments(parser)
+    add_progress_arguments(parser, "no progress bar or 'wrote' line on stderr")
     parser.set_defaults(func=run)
 
 
@@ -58,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         mapping_from_args(args),
         format=args.format,
         encoding=args.encoding,
+        sep=args.sep,
     )
     report_problems(data.problems, "evaluate")
     split = args.split or ("all" if args.paths else "test")
@@ -67,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
     # The baseline learns from the evaluated data's own train split (or, without one, by
     # cross-validation on the evaluated rows), never from data the model may not have seen.
     baseline = baseline_for(rows, data.split("train") if split != "all" else ())
-    predictions = predictor.predict([r.text for r in rows], explain=False)
+    with progress_bar(len(rows), "evaluate", progress_shown(args)) as bar:
+        predictions = predictor.predict([r.text for r in rows], explain=False, progress=bar.update)
     scores = np.array([p.score for p in predictions])
     report = evaluate(
         rows,
@@ -89,4 +99,9 @@ def run(args: argparse.Namespace) -> int:
         out = Path(args.output_dir)
         write_json(out / "evaluation.json", report)
         atomic_write_text(out / "evaluation.md", markdown)
+        if not args.quiet:
+            print(
+                f"genuine evaluate: wrote {out / 'evaluation.json'} and {out / 'evaluation.md'}",
+                file=sys.stderr,
+            )
     return 0

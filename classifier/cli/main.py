@@ -24,9 +24,12 @@ COMMAND_MODULES = (
     "classifier.cli.train_cmd",
     "classifier.cli.evaluate_cmd",
     "classifier.cli.serve_cmd",
+    "classifier.cli.keys_cmd",
     "classifier.cli.score_cmd",
     "classifier.cli.spark_cmd",
     "classifier.cli.export_cmd",
+    "classifier.cli.label_cmd",
+    "classifier.cli.adapt_cmd",
 )
 
 

@@ -6,10 +6,19 @@ import argparse
 import json
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from classifier.cli.common import add_model_argument, print_table, report_problems
+from classifier.cli.common import (
+    add_model_argument,
+    add_progress_arguments,
+    add_reader_arguments,
+    print_table,
+    progress_bar,
+    progress_shown,
+    report_problems,
+)
 
 RESULT_COLUMNS = ("label", "score", "lang", "category", "reasons", "error")
 
@@ -17,6 +26,8 @@ EPILOG = """examples:
   genuine predict data/examples/comments.csv -o predictions.csv
   echo '{"text": "ib giá shop ơi"}' | genuine predict -
   genuine predict comments.parquet --text-column content -o out.parquet --threshold 0.6
+  genuine predict excel_unicode_text.txt -o out.csv     (UTF-16, tab-separated: told apart)
+  genuine predict export.dat --sep '|' -o out.jsonl
   genuine predict --from youtube export/*.json -o predictions.jsonl
 """
 
@@ -25,9 +36,11 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "predict",
         help="label comments substantive/generic with score, language and reasons",
-        description="Label each comment as substantive or generic. Reads CSV, JSONL, JSON or Parquet "
-        "(or JSONL/CSV on stdin with '-'); writes the input rows plus label, score (probability of "
-        "substantive), lang, category and reasons. Rows that cannot be scored are kept, with an error.",
+        description="Label each comment as substantive or generic. Reads CSV/TSV (comma, tab or "
+        "semicolon), JSONL, JSON or Parquet (or JSONL/CSV on stdin with '-'), in UTF-8, UTF-16 or "
+        "UTF-32 with a byte-order mark, or --encoding; writes the input rows plus label, score "
+        "(probability of substantive), lang, category and reasons, one output row per input row: "
+        "rows that cannot be labeled (broken JSON, empty text) keep their place, with an error.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -38,7 +51,7 @@ def register(subparsers: Any) -> None:
         "-o",
         "--output",
         default="-",
-        help="output file (.csv, .jsonl, .json, .parquet); default: JSONL on stdout",
+        help="output file (.csv, .tsv, .jsonl, .json, .parquet); default: JSONL on stdout",
     )
     parser.add_argument(
         "--text-column", default="text", help="column holding the comment text (default: text)"
@@ -49,23 +62,13 @@ def register(subparsers: Any) -> None:
         help="optional column with a known language (vi/zh/en) per row",
     )
     parser.add_argument(
-        "--format",
-        choices=("csv", "jsonl", "json", "parquet"),
-        default=None,
-        help="input format when the suffix does not tell (stdin defaults to jsonl)",
-    )
-    parser.add_argument(
         "--from",
         dest="from_format",
         default=None,
         metavar="FORMAT",
         help="read a platform export instead of a table: youtube, tiktok, instagram, facebook, mediacrawler or auto",
     )
-    parser.add_argument(
-        "--encoding",
-        default=None,
-        help="input text encoding (default utf-8, BOM accepted), e.g. gbk, cp1258",
-    )
+    add_reader_arguments(parser)
     parser.add_argument(
         "--threshold",
         type=float,
@@ -74,16 +77,22 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--no-reasons", action="store_true", help="skip reasons (faster)")
     add_model_argument(parser)
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
-    parser.add_argument(
-        "--progress",
-        action="store_true",
-        help="show the progress bar even when stderr is not a terminal (logs, CI)",
-    )
+    add_progress_arguments(parser, "no progress bar, summary or 'wrote' line on stderr")
     parser.set_defaults(func=run)
 
 
-def _load_rows(args: argparse.Namespace) -> tuple[list[int], list[dict[str, Any]], list[Any], str]:
+@dataclass
+class _Inputs:
+    """Every input row in order, with its source: ``(line, record)`` to label or a
+    :class:`RowProblem` that keeps its place in the output with an error; plus the rows left
+    out (of platform exports, which are not row-for-row tables)."""
+
+    entries: list[tuple[str, Any]]
+    columns: list[str]
+    skipped: list[Any]
+
+
+def _load_rows(args: argparse.Namespace) -> _Inputs:
     from classifier.io.problems import InputError
     from classifier.io.tables import read_table, require_column
 
@@ -98,25 +107,23 @@ def _load_rows(args: argparse.Namespace) -> tuple[list[int], list[dict[str, Any]
             {str(k): _none_for_nan(v) for k, v in row.items()}
             for row in export.comments.to_dict("records")
         ]
-        return (
-            list(range(1, len(exported) + 1)),
-            exported,
-            list(export.problems),
-            f"{export.format} export",
+        source = f"{export.format} export"
+        return _Inputs(
+            [(source, item) for item in enumerate(exported, start=1)], [], list(export.problems)
         )
-    lines: list[int] = []
-    records: list[dict[str, Any]] = []
-    problems: list[Any] = []
+    entries: list[tuple[str, Any]] = []
+    columns: dict[str, None] = {}
     for path in args.inputs:
-        table = read_table(path, format=args.format, encoding=args.encoding)
+        table = read_table(
+            path, format=args.format, encoding=args.encoding, sep=args.sep, blank_lines=True
+        )
         if table.records:
             require_column(table.columns, args.text_column, table.source, "--text-column")
         elif not table.problems:
             raise InputError(f"{table.source} has no rows")
-        lines += table.lines
-        records += table.records
-        problems += table.problems
-    return lines, records, problems, ", ".join(args.inputs)
+        entries += [(table.source, item) for item in table.in_order()]
+        columns.update(dict.fromkeys(table.columns))
+    return _Inputs(entries, list(columns), [])
 
 
 def _none_for_nan(value: Any) -> Any:
@@ -126,39 +133,43 @@ def _none_for_nan(value: Any) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     from classifier.io.problems import RowProblem
-    from classifier.predictor import CHUNK_SIZE, load
+    from classifier.predictor import Prediction, load
 
-    quiet = args.quiet or not (args.progress or sys.stderr.isatty())
     predictor = load(args.model, threshold=args.threshold)
-    lines, records, problems, source = _load_rows(args)
-    texts = [r.get(args.text_column) for r in records]
-    langs = [r.get(args.lang_column) for r in records] if args.lang_column else None
-    from tqdm import tqdm
-
-    results = []
-    with tqdm(
-        total=len(texts), desc="predict", unit="comments", disable=quiet, file=sys.stderr
-    ) as bar:
-        for start in range(0, len(texts), CHUNK_SIZE):
-            chunk_langs = langs[start : start + CHUNK_SIZE] if langs else None
-            results += predictor.predict(
-                texts[start : start + CHUNK_SIZE], langs=chunk_langs, explain=not args.no_reasons
-            )
-            bar.update(min(CHUNK_SIZE, len(texts) - start))
-    for line, result in zip(lines, results, strict=True):
-        if result.error:
-            problems.append(RowProblem(source, line, args.text_column, result.error))
+    inputs = _load_rows(args)
+    records = [entry for _, entry in inputs.entries if not isinstance(entry, RowProblem)]
+    texts = [record.get(args.text_column) for _, record in records]
+    langs = [record.get(args.lang_column) for _, record in records] if args.lang_column else None
+    with progress_bar(len(texts), "predict", progress_shown(args)) as bar:
+        predicted = iter(
+            predictor.predict(texts, langs=langs, explain=not args.no_reasons, progress=bar.update)
+        )
+    results: list[Prediction] = []
+    problems: list[RowProblem] = []
     output_rows = []
-    for record, result in zip(records, results, strict=True):
-        row = dict(record)
+    for source, entry in inputs.entries:
+        if isinstance(entry, RowProblem):
+            result = Prediction(label=None, score=float("nan"), lang="other", error=entry.problem)
+            row = dict.fromkeys(inputs.columns)
+            problems.append(entry)
+        else:
+            line, record = entry
+            result = next(predicted)
+            row = dict(record)
+            if result.error:
+                problems.append(RowProblem(source, line, args.text_column, result.error))
         for key, value in result.to_dict().items():
             if key in RESULT_COLUMNS:
                 row[key] = value
         output_rows.append(row)
+        results.append(result)
     _write_rows(output_rows, args.output)
-    report_problems(problems, "predict")
+    report_problems(inputs.skipped, "predict")
+    report_problems(problems, "predict", action="not labeled:")
     if not args.quiet:
         _summary(results, problems)
+        where = "standard output" if args.output == "-" else args.output
+        print(f"genuine predict: wrote {len(output_rows)} rows to {where}", file=sys.stderr)
     return 0
 
 
@@ -197,4 +208,8 @@ def _summary(results: list[Any], problems: list[Any]) -> None:
     print(file=sys.stderr)
     print_table(["lang", "comments", "substantive", "generic", "substantive share"], table)
     if problems:
-        print(f"{len(problems)} row(s) could not be scored (listed above)", file=sys.stderr)
+        print(
+            f"{len(problems)} row(s) could not be labeled (listed above); their output rows "
+            "keep their place, with an 'error' and no label",
+            file=sys.stderr,
+        )

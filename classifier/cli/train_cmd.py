@@ -20,6 +20,16 @@ EPILOG = """examples:
   genuine train labeled.csv --text-column CONTENT --label-column CLASS \\
       --label-map 1=generic,0=substantive -o models/mine
 
+  # your labels beside the shipped corpus: the column options apply to your files only;
+  # each corpus row counts 0.3 of one of yours
+  genuine train --with-corpus --corpus-weight 0.3 mine.csv --text-column CONTENT \\
+      --label-column LABEL -o models/mine
+
+  # the category head (question, contact_bait, generic_praise...): learned from the rows' category
+  # column; when your rows have none, from the shipped corpus's categories on your model's
+  # features (the end of the run, the model card and the manifest say which), so predict still
+  # fills `category` and score keeps its category signals
+
   # fine-tune a transformer (a local directory or a hub id), then serve it
   genuine train labeled.csv --backend transformer --base xlm-roberta-base \\
       --epochs 4 --batch-size 16 -o models/xlmr
@@ -50,12 +60,19 @@ def register(subparsers: Any) -> None:
         help="train a model from labeled comments",
         description="Train a model directory (weights, manifest, MODEL_CARD.md) from labeled comments. "
         "Rows carry a 'split' column (train/validation/test) or get a stable split from a hash of their text. "
-        "The directory loads with classifier.load(DIR), genuine predict/evaluate/score/serve --model DIR.",
+        "The directory loads with classifier.load(DIR), genuine predict/evaluate/score/serve --model DIR. "
+        "The n-gram backend's category head learns from the rows' categories, or, when they have "
+        "none, from the shipped corpus's; the transformer and embedding backends have no category "
+        "head (predict then leaves 'category' empty and score turns its category-mix signal off).",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "paths", nargs="*", metavar="DATA", help="labeled data files (default: the shipped corpus)"
+        "paths",
+        nargs="*",
+        metavar="DATA",
+        help="labeled data files, all read with the column options below (default: the shipped "
+        "corpus; add it to your files with --with-corpus)",
     )
     parser.add_argument(
         "-o", "--output", required=True, metavar="DIR", help="model directory to write"
@@ -76,6 +93,23 @@ def register(subparsers: Any) -> None:
     )
     _add_mapping_arguments(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+
+    mix = parser.add_argument_group("your labels and the shipped corpus")
+    mix.add_argument(
+        "--with-corpus",
+        action="store_true",
+        help="also train on the shipped corpus (data/corpus/*.jsonl, read with its own columns: "
+        "the column options apply to DATA only), each corpus row counting --corpus-weight; the "
+        "card and manifest list both sources with their rows and weights",
+    )
+    mix.add_argument(
+        "--corpus-weight",
+        type=float,
+        default=1.0,
+        help="weight of each shipped-corpus row (with --with-corpus, or with no DATA and --real) "
+        "against one of your rows or a real labeled row (default: 1); with --real and DATA but "
+        "no --with-corpus, of each DATA row",
+    )
 
     tf = parser.add_argument_group("transformer backend (--backend transformer)")
     tf.add_argument(
@@ -195,12 +229,6 @@ def register(subparsers: Any) -> None:
         help="with --pseudo filtered: keep the teacher's label where its probability is at least this",
     )
     real.add_argument(
-        "--corpus-weight",
-        type=float,
-        default=1.0,
-        help="weight of each row of DATA (default corpus) against a real labeled row (default: 1)",
-    )
-    real.add_argument(
         "--real-weight", type=float, default=1.0, help="weight of a real labeled row (default: 1)"
     )
     real.add_argument(
@@ -228,9 +256,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from classifier.cli.common import report_problems
     from classifier.io.problems import InputError
-    from training.data import corpus_paths, load_labeled
 
     if args.backend == "transformer" and not args.base:
         raise InputError(
@@ -252,15 +278,7 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(
                 f"{', '.join(given)} only apply to --backend transformer (got --backend {args.backend})"
             )
-    data = load_labeled(
-        args.paths or corpus_paths(),
-        mapping_from_args(args),
-        format=args.format,
-        encoding=args.encoding,
-    )
-    report_problems(data.problems, "train")
-    if not data.rows:
-        raise InputError("no usable labeled rows in the input; see the skipped rows above")
+    data = _training_data(args)
     real = None
     if args.real or args.teacher:
         data, real = _with_real_comments(args, data)
@@ -275,16 +293,113 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(str(exc)) from None
     if not args.quiet:
         _print_summary(result.metrics)
+        _print_provenance(args.backend, data, getattr(result, "category_head", None))
     return 0
+
+
+# Column options and their defaults: given without DATA they would describe no file.
+_COLUMN_OPTIONS = (
+    ("--text-column", "text_column", "text"),
+    ("--label-column", "label_column", "label"),
+    ("--lang-column", "lang_column", "lang"),
+    ("--category-column", "category_column", "category"),
+    ("--label-map", "label_map", None),
+    ("--format", "format", None),
+    ("--sep", "sep", None),
+    ("--encoding", "encoding", None),
+)
+
+
+def _training_data(args: argparse.Namespace) -> Any:
+    """DATA read with the column options, plus with --with-corpus the shipped corpus read with
+    its own columns at --corpus-weight; with no DATA, the corpus alone."""
+    from pathlib import Path
+
+    from classifier.cli.common import report_problems
+    from classifier.io.problems import InputError
+    from training.data import CORPUS_NAME, corpus_paths, load_labeled, weighted, with_corpus
+
+    if not args.corpus_weight > 0:
+        raise InputError(f"--corpus-weight must be positive, got {args.corpus_weight}")
+    if args.corpus_weight != 1.0 and args.backend == "transformer":
+        raise InputError(
+            "--corpus-weight needs row weights, which --backend transformer does not use; "
+            "use --backend ngram or embedding, or leave --corpus-weight at 1"
+        )
+    if not args.paths:
+        if args.with_corpus:
+            raise InputError(
+                "--with-corpus adds the shipped corpus beside your DATA files; with no DATA, "
+                "genuine train trains on the corpus alone already"
+            )
+        given = [flag for flag, name, default in _COLUMN_OPTIONS if getattr(args, name) != default]
+        if given:
+            raise InputError(
+                f"{', '.join(given)} describe DATA files, and none were given: the shipped "
+                "corpus is read with its own columns; pass your labeled files as DATA"
+            )
+        if args.corpus_weight != 1.0 and not args.real:
+            raise InputError(
+                "--corpus-weight weighs corpus rows against other rows: use it with "
+                "--with-corpus DATA or with --real"
+            )
+        corpus = load_labeled(corpus_paths())
+        report_problems(corpus.problems, "train")
+        return weighted(corpus, CORPUS_NAME, args.corpus_weight)
+    if args.with_corpus:
+        corpus_files = {p.resolve() for p in corpus_paths()}
+        listed = [p for p in args.paths if Path(p).resolve() in corpus_files]
+        if listed:
+            raise InputError(
+                f"{listed[0]} is a shipped corpus file, which --with-corpus adds already; "
+                "list only your own files as DATA"
+            )
+    elif args.corpus_weight != 1.0 and not args.real:
+        raise InputError(
+            "--corpus-weight weighs the shipped corpus: add --with-corpus to train on it beside "
+            "DATA (each of your rows counts 1)"
+        )
+    data = load_labeled(
+        args.paths,
+        mapping_from_args(args),
+        format=args.format,
+        encoding=args.encoding,
+        sep=args.sep,
+    )
+    report_problems(data.problems, "train")
+    if not data.rows:
+        raise InputError("no usable labeled rows in the input; see the skipped rows above")
+    if args.with_corpus:
+        return with_corpus(data, args.corpus_weight)
+    if args.real:  # DATA weighed against the real labels, as before --with-corpus existed
+        return weighted(data, ", ".join(Path(p).name for p in args.paths), args.corpus_weight)
+    return data
+
+
+def _print_provenance(backend: str, data: Any, category_head: Any) -> None:
+    """Which sources the model learned from, and where its category head came from."""
+    from training.ngram import CategoryHeadOrigin
+
+    parts = ", ".join(
+        f"{p.name} ({p.rows} rows, "
+        + ("weight varies by row" if p.weight is None else f"weight {p.weight:g}")
+        + ")"
+        for p in data.part_list()
+    )
+    print(f"learned from: {parts}", file=sys.stderr)
+    if category_head is None:
+        category_head = CategoryHeadOrigin(
+            "", 0, (), f"the {backend} backend has no category head; the ngram backend learns one"
+        )
+    print(f"category head: {category_head.sentence()}", file=sys.stderr)
 
 
 def _with_real_comments(args: argparse.Namespace, data: Any) -> tuple[Any, Any]:
     """The training data plus real labeled rows and, with --teacher, the teacher's labels."""
-    from dataclasses import replace
     from pathlib import Path
 
     from classifier.io.problems import InputError
-    from training.data import LabeledData
+    from training.data import LabeledData, combine, weighted
     from training.distill import pseudo_labeled, teacher_scores
     from training.real import LABELS_DIR, RealReport, load_real, select_sources
 
@@ -296,7 +411,6 @@ def _with_real_comments(args: argparse.Namespace, data: Any) -> tuple[Any, Any]:
             "for a transformer, export the rows you want to a file and pass it as DATA"
         )
     for flag, value in (
-        ("--corpus-weight", args.corpus_weight),
         ("--real-weight", args.real_weight),
         ("--pseudo-weight", args.pseudo_weight),
     ):
@@ -325,11 +439,6 @@ def _with_real_comments(args: argparse.Namespace, data: Any) -> tuple[Any, Any]:
             weight=args.pseudo_weight,
             min_confidence=args.min_confidence,
         )
-    corpus_rows = (
-        data.rows
-        if args.corpus_weight == 1.0
-        else [replace(r, weight=args.corpus_weight) for r in data.rows]
-    )
     recipe: dict[str, object] = {
         "corpus weight": args.corpus_weight,
         "real label weight": args.real_weight,
@@ -343,11 +452,20 @@ def _with_real_comments(args: argparse.Namespace, data: Any) -> tuple[Any, Any]:
                 "teacher label weight": args.pseudo_weight,
             }
         )
-    combined = LabeledData(
-        rows=corpus_rows + real.train + pseudo + real.validation,
-        problems=data.problems,
-        sources=[*data.sources, f"real comments ({', '.join(sources)})"],
-    )
+    # Row order (and so the data hash) as it always was: DATA, real train, teacher, validation.
+    named = f"real comments ({', '.join(sources)})"
+    parts = [
+        weighted(LabeledData(rows=real.train, sources=[named]), f"{named}, our labels"),
+        weighted(
+            LabeledData(rows=pseudo),
+            f"teacher labels ({Path(args.teacher).name if args.teacher else ''}, {args.pseudo})",
+        ),
+        weighted(
+            LabeledData(rows=real.validation),
+            f"{named}, our labels, validation (never trained on)",
+        ),
+    ]
+    combined = combine(data, *(part for part in parts if part.rows or part.sources))
     return combined, RealReport.from_data(real, pseudo, recipe)
 
 

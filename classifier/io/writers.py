@@ -1,4 +1,4 @@
-"""Write result rows as CSV, JSONL, JSON or Parquet, atomically."""
+"""Write result rows as CSV, TSV, JSONL, JSON or Parquet, atomically."""
 
 from __future__ import annotations
 
@@ -27,9 +27,14 @@ def write_rows(rows: list[dict[str, Any]], path: Path, format: str | None = None
     columns: dict[str, None] = {}
     for row in rows:
         columns.update(dict.fromkeys(row))
-    if fmt == "csv":
+    if fmt in ("csv", "tsv"):
         with atomic_open(path, newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(columns), extrasaction="ignore")
+            writer = csv.DictWriter(
+                handle,
+                fieldnames=list(columns),
+                extrasaction="ignore",
+                delimiter="\t" if fmt == "tsv" else ",",
+            )
             writer.writeheader()
             for row in rows:
                 writer.writerow({k: _cell(v) for k, v in row.items()})

@@ -50,7 +50,13 @@ def _get_underthesea() -> Callable[[str], list[str]]:
     if _underthesea_tokenize is None:
         with _underthesea_lock:
             if _underthesea_tokenize is None:
-                from underthesea import word_tokenize
+                try:
+                    from underthesea import word_tokenize
+                except ImportError:
+                    raise ImportError(
+                        "Vietnamese word segmentation needs underthesea: "
+                        "pip install 'genuine[vi-words]'"
+                    ) from None
 
                 _underthesea_tokenize = word_tokenize
     assert _underthesea_tokenize is not None
