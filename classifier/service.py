@@ -25,7 +25,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from anyio import to_thread
 from fastapi import FastAPI, HTTPException, Request
@@ -39,7 +39,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from starlette.middleware import Middleware
 
 from classifier._version import __version__
@@ -134,6 +134,24 @@ class PredictResponse(BaseModel):
     results: list[PredictionOut]
 
 
+def _number_or_text(value: Any) -> Any:
+    """A count or price as sent: numbers and text pass (the scorer checks them per row, so
+    "$1,200" or -5 is reported for its row and the rest is scored); what can never be a value
+    (an object, an array, true/false) is refused here, naming the field."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    kind = {bool: "true/false", dict: "an object", list: "an array"}.get(
+        type(value), "not a number"
+    )
+    raise ValueError(f"expected a number, got {kind}")
+
+
+# Checked per row by the scorer (classifier.scoring.inputs.checked_numbers), not here.
+NumberOrText = Annotated[float | str | None, BeforeValidator(_number_or_text)]
+
+
 class ScoreComment(BaseModel):
     model_config = ConfigDict(extra="allow")
     creator_id: str
@@ -150,9 +168,9 @@ class PostIn(BaseModel):
     creator_id: str | None = None
     posted_at: str | None = None
     sponsored: bool | None = None
-    views: float | None = None
-    likes: float | None = None
-    comments_count: float | None = Field(
+    views: NumberOrText = None
+    likes: NumberOrText = None
+    comments_count: NumberOrText = Field(
         default=None, description="the platform's comment count (may exceed the comments sent)"
     )
 
@@ -160,10 +178,15 @@ class PostIn(BaseModel):
 class CreatorIn(BaseModel):
     model_config = ConfigDict(extra="allow")
     creator_id: str
-    followers: float | None = Field(default=None, ge=0)
+    followers: NumberOrText = Field(
+        default=None, description="above 0; a bad value is reported in flags.problems"
+    )
     platform: str | None = None
     language: str | None = None
-    price: float | None = Field(default=None, ge=0, description="price per post")
+    price: NumberOrText = Field(
+        default=None,
+        description="price per post, at least 0; a bad value is reported in flags.problems",
+    )
     currency: str | None = Field(default=None, description="ISO 4217 code of the price, e.g. USD")
 
 
@@ -318,6 +341,13 @@ def create_app(
     @app.post(
         "/v1/score",
         summary="Score creators from their comments",
+        description=(
+            "Rows with a bad value (a price or count written as text such as '$1,200', "
+            "followers at or below 0, an unknown currency code, a comment without text) are "
+            "reported in flags.problems, each with source (comments, posts or creators), "
+            "index (its position in that array, from 0), line (from 1), field and problem; "
+            "the rest is scored. Figures that need the bad value are null, never 0."
+        ),
         responses={
             413: {"description": "too many comments"},
             422: {"description": "invalid request"},
@@ -427,10 +457,25 @@ def _score(body: ScoreRequest, predictor: Any, limits: ServiceLimits) -> dict[st
         budget=body.budget.amount if body.budget else None,
         currency=body.budget.currency if body.budget else None,
     )
-    result = {"creators": report.creator_records(), "flags": report.flags()}
+    flags = report.flags()
+    flags["problems"] = [_request_problem(problem) for problem in flags["problems"]]
+    result = {"creators": report.creator_records(), "flags": flags}
     if report.budget is not None:
         result["budget"] = report.budget.to_dict()
     return json.loads(_json_safe(result))
+
+
+# The scorer names a DataFrame input "<creators DataFrame>" and counts its rows from 1; a
+# caller of /v1/score knows the arrays of its request, and positions in them from 0.
+_REQUEST_ARRAYS = {f"<{name} DataFrame>": name for name in ("comments", "posts", "creators")}
+
+
+def _request_problem(problem: dict[str, Any]) -> dict[str, Any]:
+    """A row problem of the scorer, located in the request: array name and index."""
+    array = _REQUEST_ARRAYS.get(str(problem.get("source")))
+    if array is None:
+        return problem
+    return {**problem, "source": array, "index": int(problem["line"]) - 1}
 
 
 def _json_safe(value: Any) -> str:

@@ -10,9 +10,10 @@ it the endpoint's error shape):
 - a deadline for the whole body (408), against clients that trickle bytes;
 - ``Content-Type`` must be JSON and ``Content-Encoding`` absent (415, saying what was sent);
 - strict JSON: UTF-8 (400 naming the byte), no ``NaN``/``Infinity``/out-of-range numbers
-  (400 naming the offset), nesting within what the parser handles (400 naming depth and
-  offset). Lone UTF-16 surrogates (``"\\udfff"``) become U+FFFD so that no endpoint echoes
-  text that cannot be encoded. Syntax errors are left to FastAPI's 422 ``json_invalid``.
+  (400 naming the offset), arrays/objects nested at most :data:`MAX_JSON_DEPTH` levels (400
+  naming depth and offset). Lone UTF-16 surrogates (``"\\udfff"``) become U+FFFD so that no
+  endpoint echoes text that cannot be encoded. Syntax errors are left to FastAPI's 422
+  ``json_invalid``.
 
 :func:`validation_error_response` renders a 422 that quotes a short excerpt of each bad value,
 never the whole input.
@@ -27,6 +28,7 @@ import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
+from itertools import chain
 from typing import Any
 
 import anyio
@@ -42,6 +44,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 EXCERPT_CHARS = 80
+# Requests need four levels of arrays/objects. Past this, every later walk of the body (the
+# surrogate fix below, the route's own parse, validation) could reach Python's recursion limit.
+MAX_JSON_DEPTH = 64
 MAX_ERRORS_SHOWN = 20
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -181,18 +186,15 @@ def checked_json(body: bytes) -> bytes:
             "64-bit float; send a finite number or null",
         ) from None
     except RecursionError:
-        depth, offset = _deepest(text)
-        raise RequestBodyError(
-            400,
-            f"the JSON nests arrays/objects {depth} levels deep (the deepest opens at offset "
-            f"{offset}), more than can be parsed; requests need only a few levels",
-        ) from None
+        raise _too_deep(text) from None
     except json.JSONDecodeError:
         return body  # FastAPI answers 422 json_invalid with the offset and the parser's message
     except ValueError as exc:  # an integer with more digits than Python converts
         raise RequestBodyError(
             400, f"a number in the body is too long to read ({excerpt(str(exc))})"
         ) from None
+    if _nesting_depth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise _too_deep(text)
     if not _SURROGATE_ESCAPE.search(text):
         return body
     cleaned, changed = _replace_surrogates(value)
@@ -204,6 +206,29 @@ def _offset_of_number(text: str, literal: str) -> int:
         if match.group() == literal:
             return match.start()
     return -1
+
+
+def _nesting_depth(value: Any, limit: int) -> int:
+    """How many levels of arrays/objects ``value`` nests, counted level by level (no recursion),
+    stopping once past ``limit``."""
+    level = [value] if type(value) in (dict, list) else []
+    depth = 0
+    while level and depth <= limit:
+        depth += 1
+        children = chain.from_iterable(
+            item.values() if type(item) is dict else item for item in level
+        )
+        level = [child for child in children if type(child) in (dict, list)]
+    return depth
+
+
+def _too_deep(text: str) -> RequestBodyError:
+    depth, offset = _deepest(text)
+    return RequestBodyError(
+        400,
+        f"the JSON nests arrays/objects {depth} levels deep (the deepest opens at offset "
+        f"{offset}); at most {MAX_JSON_DEPTH} are accepted and requests need only a few",
+    )
 
 
 def _deepest(text: str) -> tuple[int, int]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -47,8 +47,12 @@ PROBABILITY = "PROBABILITY"
 _SCORE_TYPES_OK = (None, "", "SCORE_TYPE_UNSPECIFIED", PROBABILITY)
 _ERROR_TYPE = "type.googleapis.com/google.commentanalyzer.v1alpha1.Error"
 
-T = TypeVar("T")
-Runner = Callable[[Callable[[], T]], Awaitable[T]]
+
+class Runner(Protocol):
+    """Runs the model call of one comment off the event loop, or inline when it is short
+    (``InferencePool.run_small``): ``rows`` texts of ``chars`` characters in all."""
+
+    def __call__(self, work: Callable[[], Any], *, rows: int, chars: int) -> Awaitable[Any]: ...
 
 
 def _aliases(name: str) -> AliasChoices:
@@ -319,6 +323,15 @@ class _Plan:
             )
         if self.unsupported_language is not None:
             self.attributes = {}  # dropUnsupportedAttributes: nothing can be scored
+        self.span_annotations = bool(body.spanAnnotations)
+        self.spans = sentence_spans(self.text) if self.span_annotations else []
+
+    def texts_to_score(self) -> list[str]:
+        """The comment, then each of its sentences when spans are asked for (none when no
+        attribute is left to score)."""
+        if not self.attributes:
+            return []
+        return [self.text, *(self.text[begin:end] for begin, end in self.spans)]
 
     def _detected_list(self) -> list[str]:
         return [self.detected] if self.detected != OTHER else []
@@ -333,14 +346,11 @@ def _score(value: float) -> dict[str, Any]:
     return {"value": round(float(value), 6), "type": PROBABILITY}
 
 
-def analyze_comment(
-    predictor: Predictor, plan: _Plan, span_annotations: bool
-) -> dict[str, dict[str, Any]]:
-    """attributeScores of one planned request (runs the model: call it off the event loop)."""
-    if not plan.attributes:
+def analyze_comment(predictor: Predictor, plan: _Plan) -> dict[str, dict[str, Any]]:
+    """attributeScores of one planned request (runs the model)."""
+    texts = plan.texts_to_score()
+    if not texts:
         return {}
-    spans = sentence_spans(plan.text) if span_annotations else []
-    texts = [plan.text, *(plan.text[begin:end] for begin, end in spans)]
     results = score_attributes(predictor, texts, [plan.hint] * len(texts))
     summary, pieces = results[0], results[1:]
     scores: dict[str, dict[str, Any]] = {}
@@ -350,14 +360,14 @@ def analyze_comment(
         if threshold is not None and value < threshold:
             continue
         entry: dict[str, Any] = {"summaryScore": _score(value)}
-        if span_annotations:
+        if plan.span_annotations:
             entry["spanScores"] = [
                 {
                     "begin": utf16_offset(plan.text, begin),
                     "end": utf16_offset(plan.text, end),
                     "score": _score(piece.values[name]),
                 }
-                for (begin, end), piece in zip(spans, pieces, strict=True)
+                for (begin, end), piece in zip(plan.spans, pieces, strict=True)
             ]
         scores[requested] = entry
     return scores
@@ -366,13 +376,14 @@ def analyze_comment(
 def install_perspective(
     app: FastAPI,
     predictor: Predictor,
-    run: Runner[Any],
+    run: Runner,
     count_comments: Callable[[int], None] = lambda n: None,
 ) -> None:
     """Add the Perspective-compatible endpoint and its discovery document to ``app``.
 
-    ``run(fn)`` runs the model call ``fn`` off the event loop (the service's inference
-    threads); ``count_comments(n)`` feeds the service's comment counter.
+    ``run(fn, rows=, chars=)`` runs the model call ``fn`` as the service runs a small request:
+    inline when it is a short comment, else in the small-request lane, never behind bulk
+    batches; ``count_comments(n)`` feeds the service's comment counter.
     """
     install_google_errors(app)
     supported = supported_attributes(predictor)
@@ -407,8 +418,12 @@ def install_perspective(
             plan = _Plan(body, supported)
             request.state.batch_size = 1
             charge_comments(request, 1)
-            span_annotations = bool(body.spanAnnotations)
-            scores = await run(lambda: analyze_comment(predictor, plan, span_annotations))
+            texts = plan.texts_to_score()
+            scores = await run(
+                lambda: analyze_comment(predictor, plan),
+                rows=len(texts),
+                chars=sum(len(text) for text in texts),
+            )
         except HTTPException as exc:  # the service's body and time limits, in Google's shape
             raise GoogleError(
                 exc.status_code, str(exc.detail), headers=dict(exc.headers or {})

@@ -11,12 +11,14 @@ instead of one waiting for the other whole.
 
 Every call carries a deadline (monotonic seconds): waiting for a thread counts against it, and
 work stops at the next chunk once it has passed; the request then gets a 503 that says so.
+``lanes_used`` counts the work run inline, in the small lane and in the bulk lane.
 """
 
 from __future__ import annotations
 
 import functools
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -70,6 +72,7 @@ class InferencePool:
         self.budget_s = budget_s
         self.inline_rows = inline_rows
         self.inline_chars = inline_chars
+        self.lanes_used: Counter[str] = Counter()  # "inline", "small", "bulk": pieces of work run
 
     def deadline(self) -> float:
         """The deadline of a request that starts now."""
@@ -78,24 +81,31 @@ class InferencePool:
     def lane(self, rows: int, chars: int) -> CapacityLimiter:
         return self.small if rows <= self.small_rows and chars <= self.small_chars else self.bulk
 
+    def runs_inline(self, rows: int, chars: int) -> bool:
+        """Whether work on ``rows`` texts of ``chars`` characters in all is cheaper on the event
+        loop than handed to a thread."""
+        return rows <= self.inline_rows and chars <= self.inline_chars
+
     async def call(self, work: Callable[[], T], *, lane: CapacityLimiter, deadline: float) -> T:
         """Run ``work`` in a thread of ``lane`` (see :meth:`lane`), within ``deadline``."""
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise RequestBudgetExceeded(self.budget_s)
+        self.lanes_used["small" if lane is self.small else "bulk"] += 1
         try:
             with anyio.fail_after(remaining):
                 return await to_thread.run_sync(work, limiter=lane)
         except (TimeoutError, _OutOfTime):
             raise RequestBudgetExceeded(self.budget_s) from None
 
-    async def run_small(self, work: Callable[[], T], chars: int | None = None) -> T:
-        """Run the work of one small request (one comment): on the event loop when ``chars``
-        says it is short (see :meth:`predict`), else in the small lane."""
-        deadline = self.deadline()
-        if chars is not None and chars <= self.inline_chars:
+    async def run_small(self, work: Callable[[], T], *, rows: int, chars: int) -> T:
+        """Run the work of one small request (one comment, scored as ``rows`` texts of ``chars``
+        characters in all): on the event loop when that is short (:meth:`runs_inline`, as
+        :meth:`predict` does), else in the small lane, never behind bulk batches."""
+        if self.runs_inline(rows, chars):
+            self.lanes_used["inline"] += 1
             return work()
-        return await self.call(work, lane=self.small, deadline=deadline)
+        return await self.call(work, lane=self.small, deadline=self.deadline())
 
     async def predict(
         self,
@@ -109,10 +119,11 @@ class InferencePool:
         """``predictor.predict`` over ``texts``: small batches in the small lane, big ones in
         chunks in the bulk lane."""
         chars = sum(len(text) for text in texts)
-        if len(texts) <= self.inline_rows and chars <= self.inline_chars:
+        if self.runs_inline(len(texts), chars):
             # cheaper than the hand-over to a thread (~1 ms of GIL ping-pong), and as short
             if time.monotonic() > deadline:
                 raise RequestBudgetExceeded(self.budget_s)
+            self.lanes_used["inline"] += 1
             return list(predictor.predict(list(texts), langs=list(langs), explain=explain))
         lane = self.lane(len(texts), chars)
         results: list[Prediction] = []

@@ -173,3 +173,83 @@ def test_score_endpoint_rejects_missing_fields(client):
     response = client.post("/v1/score", json={"comments": [{"creator_id": "a", "text": "hi"}]})
     assert response.status_code == 422
     assert ["body", "comments", 0, "post_id"] in [e["loc"] for e in response.json()["detail"]]
+
+
+def _comments_of(creator: str, posts: int = 2, per_post: int = 6) -> list[dict[str, str]]:
+    texts = ["size M có không ạ, mình cao 1m60?", "em dùng 2 tuần da đỡ mụn hẳn", "hay quá"]
+    return [
+        {
+            "creator_id": creator,
+            "post_id": f"{creator}-p{p}",
+            "author_id": f"{creator}-u{p}-{i}",
+            "text": f"{texts[i % 3]} {p}{i}",
+        }
+        for p in range(posts)
+        for i in range(per_post)
+    ]
+
+
+def test_score_reports_bad_values_per_row_and_scores_the_rest(client):
+    """Issue 17: a price as text, followers below 0, an unknown currency or a count as text is a
+    problem of its row (a 200 naming array, index and field), not a 422 for the whole request."""
+    creators = ["good", "text_price", "negative", "bad_code"]
+    body = {
+        "comments": [row for creator in creators for row in _comments_of(creator)],
+        "posts": [
+            {"post_id": f"{c}-p{p}", "creator_id": c, "likes": 300, "comments_count": 12}
+            for c in creators
+            for p in range(2)
+        ],
+        "creators": [
+            {"creator_id": "good", "followers": 20000, "price": 400, "currency": "USD"},
+            {"creator_id": "text_price", "followers": 20000, "price": "$1,200", "currency": "USD"},
+            {"creator_id": "negative", "followers": -5, "price": 300, "currency": "USD"},
+            {"creator_id": "bad_code", "followers": "20000", "price": 250, "currency": "US$"},
+        ],
+    }
+    body["posts"][1]["likes"] = "1.2k"  # good-p1
+    response = client.post("/v1/score", json=body)
+    assert response.status_code == 200, response.text
+    result = response.json()
+    problems = {(p["source"], p["index"], p["field"]): p for p in result["flags"]["problems"]}
+    assert problems[("creators", 1, "price")]["problem"] == (
+        "price is not a number ('$1,200'); cost figures are off for this creator"
+    )
+    assert problems[("creators", 1, "price")]["line"] == 2  # counted from 1, as in files
+    assert problems[("creators", 2, "followers")]["problem"].startswith(
+        "followers must be above 0, got -5"
+    )
+    assert "unknown currency code 'US$'" in problems[("creators", 3, "currency")]["problem"]
+    assert problems[("posts", 1, "likes")]["problem"].startswith("likes is not a number ('1.2k')")
+    assert len(problems) == 4
+
+    rows = {row["creator_id"]: row for row in result["creators"]}
+    assert set(rows) == set(creators)  # every creator scored
+    good = rows["good"]
+    assert good["tier"] == "micro" and good["price"] == 400
+    assert good["cost_per_genuine_comment"] > 0 and good["cost_per_1k_genuine_engagements"] > 0
+    priced_as_text = rows["text_price"]
+    assert priced_as_text["tier"] == "micro"  # its followers were fine
+    for figure in ("price", "cost_per_genuine_comment", "cost_per_1k_genuine_engagements"):
+        assert priced_as_text[figure] is None, figure  # null, never 0
+    negative = rows["negative"]
+    assert negative["tier"] is None and negative["engagement_rate"] is None
+    assert negative["cost_per_genuine_comment"] > 0  # the price was fine
+    assert rows["bad_code"]["tier"] == "micro"  # "20000" as text is a number
+    assert rows["bad_code"]["cost_per_genuine_comment"] is None
+
+
+def test_score_refuses_a_value_that_cannot_be_a_number_naming_the_field(client):
+    body = {
+        "comments": _comments_of("a"),
+        "creators": [{"creator_id": "a", "price": {"amount": 400, "currency": "USD"}}],
+        "posts": [{"post_id": "a-p0", "likes": [1, 2]}, {"post_id": "a-p1", "views": True}],
+    }
+    response = client.post("/v1/score", json=body)
+    assert response.status_code == 422
+    errors = {tuple(e["loc"]): e["msg"] for e in response.json()["detail"]}
+    assert errors == {
+        ("body", "creators", 0, "price"): "Value error, expected a number, got an object",
+        ("body", "posts", 0, "likes"): "Value error, expected a number, got an array",
+        ("body", "posts", 1, "views"): "Value error, expected a number, got true/false",
+    }

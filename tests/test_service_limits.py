@@ -6,16 +6,20 @@ flooding) are in tests/test_service_server.py; fuzzing in tests/test_hardening.p
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from classifier.service import ServiceLimits, create_app
+from classifier.service_guard import MAX_JSON_DEPTH
+from classifier.service_perspective import ANALYZE_PATH
 
 JSON = {"content-type": "application/json"}
 PREDICT_ONE = b'{"comments":[{"text":"x"}]}'
@@ -216,6 +220,71 @@ def test_a_small_request_does_not_wait_behind_big_ones(tiny_predictor):
     assert waited < 1.0, f"a 3-comment request waited {waited:.1f} s behind big batches"
 
 
+def _analyze_body(text: str, **extra: Any) -> dict[str, Any]:
+    return {"comment": {"text": text}, "requestedAttributes": {"UNSUBSTANTIAL": {}}, **extra}
+
+
+@contextlib.contextmanager
+def _posting_meanwhile(client: TestClient, bodies: list[dict[str, Any]]) -> Iterator[None]:
+    """/v1/predict of each body, sent from threads while the block runs (joined after it, so a
+    failing block still leaves no request running)."""
+    threads = [
+        threading.Thread(target=client.post, args=("/v1/predict",), kwargs={"json": body})
+        for body in bodies
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)  # let them take their threads
+    try:
+        yield
+    finally:
+        for thread in threads:
+            thread.join()
+
+
+def test_one_short_comment_analyze_is_scored_inline_while_every_thread_is_busy(tiny_predictor):
+    """Issue 16: a single comment must not pay batch overhead. With both bulk threads on big
+    batches and both small-lane threads taken (and more queued), comments:analyze of one short
+    comment answers at once: it runs inline, as a 1-comment /v1/predict does."""
+    app = create_app(predictor=_Slow(tiny_predictor, 0.1))
+    pool = app.state.inference
+    big = {"comments": [{"text": f"hay quá {i}"} for i in range(30)]}  # bulk lane, 3 s each
+    small = {"comments": [{"text": f"ok {i}"} for i in range(16)]}  # small lane, 1.6 s each
+    with TestClient(app) as client, _posting_meanwhile(client, [big, big, *[small] * 4]):
+        before = dict(pool.lanes_used)
+        started = time.perf_counter()
+        response = client.post(ANALYZE_PATH, json=_analyze_body("is this in size M?"))
+        waited = time.perf_counter() - started
+        ran = {lane: pool.lanes_used[lane] - before.get(lane, 0) for lane in pool.lanes_used}
+    assert response.status_code == 200, response.text
+    assert "UNSUBSTANTIAL" in response.json()["attributeScores"]
+    assert ran.get("inline") == 1, ran
+    assert waited < 0.8, f"one short comment waited {waited:.1f} s behind other requests"
+
+
+def test_a_longer_analyze_runs_in_the_small_lane_never_behind_bulk_batches(tiny_predictor):
+    """A comment past the inline size (or asking for span scores) takes a small-lane thread,
+    not a place in the bulk queue behind big batches."""
+    app = create_app(predictor=_Slow(tiny_predictor, 0.1))
+    pool = app.state.inference
+    big = {"comments": [{"text": f"hay quá {i}"} for i in range(30)]}  # 3 s each
+    long_text = "I bought this jacket in May and the zip broke after two weeks. " * 20
+    assert len(long_text) > pool.inline_chars
+    with TestClient(app) as client, _posting_meanwhile(client, [big, big, big]):
+        before = dict(pool.lanes_used)
+        started = time.perf_counter()
+        long_one = client.post(ANALYZE_PATH, json=_analyze_body(long_text))
+        spans = client.post(
+            ANALYZE_PATH, json=_analyze_body("Nice. Is it M? Thanks.", spanAnnotations=True)
+        )
+        waited = time.perf_counter() - started
+        ran = {lane: pool.lanes_used[lane] - before.get(lane, 0) for lane in pool.lanes_used}
+    assert long_one.status_code == 200 and spans.status_code == 200, spans.text
+    assert len(spans.json()["attributeScores"]["UNSUBSTANTIAL"]["spanScores"]) == 3
+    assert ran.get("small") == 2 and not ran.get("inline"), ran
+    assert waited < 1.5, f"two comments waited {waited:.1f} s behind big batches"
+
+
 # 5. A 422 quotes a short excerpt of the bad value, never the whole input.
 def test_422_echoes_an_excerpt_not_the_input(client):
     huge = "y" * 150_000
@@ -260,6 +329,30 @@ def test_deep_nesting_names_the_depth_and_offset(client):
     response = client.post("/v1/predict", content=body, headers=JSON)
     assert response.status_code == 400
     assert "50001 levels deep" in response.text and "offset 50011" in response.text
+
+
+@pytest.mark.parametrize("path", sorted(POST_ENDPOINTS))
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 700, 90_000])  # 90k: under max_body_bytes
+def test_nesting_past_the_limit_is_a_clear_400_on_every_endpoint(client, path, depth):
+    # 700 levels around a lone surrogate parsed, then the surrogate fix ran out of stack:
+    # a 500 on analyze, a bare "error parsing the body" on the others.
+    body = b"[" * depth + b'"\\udfff"' + b"]" * depth
+    response = client.post(path, content=body, headers=JSON)
+    assert response.status_code == 400, response.text[:300]
+    answer = response.json()
+    message = answer["error"]["message"] if path == ANALYZE_PATH else answer["detail"]
+    if path == ANALYZE_PATH:
+        assert answer["error"]["status"] == "INVALID_ARGUMENT"
+    assert f"{depth} levels deep" in message and f"offset {depth - 1}" in message
+    assert f"at most {MAX_JSON_DEPTH}" in message
+
+
+@pytest.mark.parametrize("path", sorted(POST_ENDPOINTS))
+def test_nesting_at_the_limit_is_left_to_validation(client, path):
+    body = b"[" * MAX_JSON_DEPTH + b'"\\udfff"' + b"]" * MAX_JSON_DEPTH
+    response = client.post(path, content=body, headers=JSON)
+    assert response.status_code in (400, 422), response.text[:300]
+    assert "levels deep" not in response.text  # the schema refuses it, not the guard
 
 
 def test_bad_json_syntax_names_the_offset(client):
