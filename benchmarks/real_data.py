@@ -184,7 +184,7 @@ def _error_block(real: RealSet, worst: np.ndarray, scores: np.ndarray) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from classifier.cli.data_cmd import _add_mapping_arguments, mapping_from_args
+    from genuine_cli.data_cmd import _add_mapping_arguments, mapping_from_args
 
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -211,8 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
     import classifier
-    from classifier.cli.common import report_problems
     from classifier.io.problems import InputError
+    from genuine_cli.common import report_problems
     from training.data import corpus_paths, load_labeled
     from training.evaluate import LengthBaseline
 

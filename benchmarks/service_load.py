@@ -95,7 +95,7 @@ def make_keys(count: int, qps: float | None, folder: Path) -> tuple[Path, list[s
     key_file = folder / "keys.json"
     keys = []
     for index in range(count):
-        command = [sys.executable, "-m", "classifier", "keys", "add", f"load-{index}"]
+        command = [sys.executable, "-m", "genuine_cli", "keys", "add", f"load-{index}"]
         command += ["--file", str(key_file)]
         if qps:
             command += ["--qps", str(qps)]
@@ -248,7 +248,7 @@ def main() -> int:
         args.batch = 1
     port = free_port()
     scratch = Path(tempfile.mkdtemp(prefix="genuine-load-"))
-    command = [sys.executable, "-m", "classifier", "serve", "--host", "127.0.0.1"]
+    command = [sys.executable, "-m", "genuine_cli", "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--log-level", "warning", "--workers", str(args.workers)]
     keys: list[str] = []
     if args.keys:

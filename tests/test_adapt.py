@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import classifier
-from classifier.cli.main import main
 from classifier.labeling.store import text_sha256
+from genuine_cli.main import main
 
 
 def _write_csv(path: Path, rows: list[dict[str, str]]) -> None:

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from classifier.cli.main import main
+from genuine_cli.main import main
 
 TEXTS = [
     "hay quá",
@@ -69,7 +69,7 @@ def _read(path):
 def test_stdin_to_stdout_filter(tiny_model_dir):
     stdin = "".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in TEXTS)
     result = subprocess.run(
-        [sys.executable, "-m", "classifier", "predict", "-", "--model", str(tiny_model_dir), "-q"],
+        [sys.executable, "-m", "genuine_cli", "predict", "-", "--model", str(tiny_model_dir), "-q"],
         input=stdin,
         capture_output=True,
         text=True,
@@ -154,14 +154,14 @@ def test_failed_run_leaves_no_output(tiny_model_dir, tmp_path):
 
 def test_version_and_help():
     result = subprocess.run(
-        [sys.executable, "-m", "classifier", "--version"],
+        [sys.executable, "-m", "genuine_cli", "--version"],
         capture_output=True,
         text=True,
         check=True,
     )
     assert result.stdout.startswith("genuine ")
     result = subprocess.run(
-        [sys.executable, "-m", "classifier", "predict", "--help"],
+        [sys.executable, "-m", "genuine_cli", "predict", "--help"],
         capture_output=True,
         text=True,
         check=True,

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from classifier.cli.main import main
+from genuine_cli.main import main
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,6 @@ import pytest
 from scipy.stats import beta
 from scipy.stats import t as student_t
 
-from classifier.cli.main import main
 from classifier.io.problems import InputError
 from classifier.scoring import ScoringConfig, score_creators
 from classifier.scoring.budget import plan_budget
@@ -27,6 +26,7 @@ from classifier.scoring.economics import (
     share_difference,
     tiers,
 )
+from genuine_cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "data" / "examples"

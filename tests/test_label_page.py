@@ -88,7 +88,7 @@ def label_server(*args: str, log: Path) -> Iterator[tuple[subprocess.Popen[str],
     """Run ``genuine label ARGS --port 0``; yield the process and the page address it prints."""
     with open(log, "a") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "classifier", "label", *args, "--port", "0"],
+            [sys.executable, "-m", "genuine_cli", "label", *args, "--port", "0"],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=stderr,

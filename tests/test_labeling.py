@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score, f1_score
 
-from classifier.cli.main import main
 from classifier.io.problems import InputError
 from classifier.labeling.agreement import compare
 from classifier.labeling.estimate import macro_f1_interval, too_few_labels
@@ -29,6 +28,7 @@ from classifier.labeling.store import (
     read_labels,
     text_sha256,
 )
+from genuine_cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from classifier.cli.main import main
 from classifier.model_dir import (
     MANIFEST_NAME,
     Manifest,
@@ -18,6 +17,7 @@ from classifier.model_dir import (
     open_model_dir,
     write_manifest,
 )
+from genuine_cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "data" / "examples"

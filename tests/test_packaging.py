@@ -32,7 +32,9 @@ MODEL_PACKAGE_DIR = "classifier/default_model"
 def test_every_package_is_listed_in_pyproject() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     listed = set(config["tool"]["setuptools"]["packages"])
-    found = set(find_packages(where=str(ROOT), include=["classifier*", "training*"]))
+    found = set(
+        find_packages(where=str(ROOT), include=["classifier*", "training*", "genuine_cli*"])
+    )
     missing = found - listed
     assert not missing, f"add {sorted(missing)} to [tool.setuptools] packages in pyproject.toml"
     assert (
@@ -65,6 +67,10 @@ def test_wheel_has_every_file_the_manifest_lists(wheel: Path) -> None:
     assert "classifier/resources/lexicon.json" in names
     page = ("LABELING.md", "label_page/index.html", "label_page/page.js", "label_page/page.css")
     assert {f"classifier/resources/{name}" for name in page} <= names  # genuine label's page
+    assert {"genuine_cli/main.py", "genuine_cli/__main__.py"} <= names  # the command line
+    entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    with zipfile.ZipFile(wheel) as archive:
+        assert "genuine = genuine_cli.main:main" in archive.read(entry_points).decode()
 
 
 def _free_port() -> int:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from classifier.cli.main import main
 from classifier.scoring import ScoringConfig, score_creators
 from classifier.scoring.columns import RANKING_NOTE
+from genuine_cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "data" / "examples"

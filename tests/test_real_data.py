@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from classifier.cli.main import main
 from classifier.io.problems import InputError
+from genuine_cli.main import main
 from training.distill import pseudo_labeled
 from training.real import SOURCES, load_label_files, load_real, select_sources, sha256_text
 

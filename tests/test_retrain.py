@@ -11,8 +11,8 @@ import random
 
 import pytest
 
-from classifier.cli.main import main
 from classifier.model_dir import CATEGORIES
+from genuine_cli.main import main
 from training.data import CORPUS_NAME
 
 SIDE = {c: side for side, names in CATEGORIES.items() for c in names}

@@ -10,8 +10,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from classifier.cli.main import main
 from classifier.io.problems import RowProblem
+from genuine_cli.main import main
 
 T0 = pd.Timestamp("2025-03-01T12:00:00Z")
 QUESTIONS = (

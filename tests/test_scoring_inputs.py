@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-import classifier
+import classifier.predictor
 from classifier.io.problems import InputError
 from classifier.predictor import Prediction
 from classifier.scoring import score_creators
@@ -170,9 +170,20 @@ def test_predictor_runs_once_per_distinct_text_and_gives_categories() -> None:
 
 def test_without_labels_the_default_model_is_loaded_lazily(monkeypatch) -> None:
     fake = FakePredictor()
-    monkeypatch.setattr(classifier, "load", lambda *a, **k: fake)
+    loads: list[tuple] = []
+
+    def counting_load(*args, **kwargs):
+        loads.append(args)
+        return fake
+
+    # Patched where scoring looks it up: labels.py imports it from classifier.predictor on use.
+    monkeypatch.setattr(classifier.predictor, "load", counting_load)
+    score_creators(pd.DataFrame(rows()))
+    assert loads == []  # label columns present: no model is loaded
     report = score_creators(predictor_rows())
-    assert fake.seen and report.creator("x")["comments"] == 40
+    assert loads == [()]  # no labels: the default model, loaded once, on demand
+    assert set(fake.seen) == set(predictor_rows()["text"])
+    assert report.creator("x")["comments"] == 40
 
 
 def test_an_explicit_predictor_wins_over_label_columns() -> None:

@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 import classifier.keys as keys_module
-from classifier.cli.main import main
 from classifier.keys import KeyFile, KeyRecord, UsageStore, hash_key, seconds_to_utc_midnight
 from classifier.service import create_app
 from classifier.service_access import Access
+from genuine_cli.main import main
 
 ANALYZE = "/v1alpha1/comments:analyze"
 ONE_COMMENT = {"comment": {"text": "kb zalo 0912 345 678"}, "requestedAttributes": {"SPAM": {}}}
@@ -234,8 +234,8 @@ def test_quotas_are_shared_by_worker_processes_through_one_database(tmp_path):
 
 
 def test_serve_refuses_to_listen_openly_without_keys(capsys, monkeypatch):
-    from classifier.cli import serve_cmd
-    from classifier.cli.main import build_parser
+    from genuine_cli import serve_cmd
+    from genuine_cli.main import build_parser
 
     monkeypatch.setenv(serve_cmd.KEYS_ENV, "")  # restored (absent) after the test
     assert not serve_cmd._check_keys(build_parser().parse_args(["serve", "--host", "0.0.0.0"]))
@@ -247,8 +247,8 @@ def test_serve_refuses_to_listen_openly_without_keys(capsys, monkeypatch):
 
 
 def test_serve_says_who_may_call_at_start_up(key_file, capsys, monkeypatch):
-    from classifier.cli import serve_cmd
-    from classifier.cli.main import build_parser
+    from genuine_cli import serve_cmd
+    from genuine_cli.main import build_parser
 
     monkeypatch.setenv(serve_cmd.KEYS_ENV, "")  # restored (absent) after the test
     args = build_parser().parse_args(["serve"])

@@ -29,7 +29,7 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def _serving(model_dir: Path, log_path: Path, extra: list[str], preexec=None):
     port = _free_port()
-    command = [sys.executable, "-m", "classifier", "serve", "--model", str(model_dir)]
+    command = [sys.executable, "-m", "genuine_cli", "serve", "--model", str(model_dir)]
     command += ["--port", str(port), "--log-level", "info", *extra]
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log, preexec_fn=preexec)

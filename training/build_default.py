@@ -19,13 +19,12 @@ import argparse
 import json
 import shlex
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
-
-from classifier.cli.main import main as genuine
 
 ROOT = Path(__file__).resolve().parent.parent
 TEACHER_CORPUS_WEIGHTS = (0.1, 0.3, 1.0)
@@ -40,8 +39,10 @@ STUDENT = (
 
 
 def _run(args: list[str]) -> None:
+    """One ``genuine`` command, run as a child process: the command line sits above training
+    (docs/architecture.md), so training never imports it."""
     print("$ genuine " + " ".join(shlex.quote(a) for a in args), file=sys.stderr, flush=True)
-    code = genuine(args)
+    code = subprocess.run([sys.executable, "-m", "genuine_cli", *args], check=False).returncode
     if code != 0:
         raise SystemExit(code)
 

@@ -19,7 +19,7 @@ from classifier.model_dir import CATEGORIES
 from classifier.scoring import plots
 from classifier.scoring.columns import PROVISIONAL, RANKING_NOTE, provisional_summary
 from classifier.scoring.economics import format_money, tier_rule
-from classifier.scoring.report import CreatorReport, records
+from classifier.scoring.report_data import ReportData, records
 from classifier.scoring.signals import Burst, Cluster, Pod, RepeatAuthor
 
 MAX_CARDS = 200
@@ -135,7 +135,7 @@ def _provisional_note(row: dict[str, Any]) -> str:
     )
 
 
-def _missing_columns(report: CreatorReport, rows: list[dict[str, Any]]) -> str:
+def _missing_columns(report: ReportData, rows: list[dict[str, Any]]) -> str:
     """The provisional count and a "column, table, turns on" table for the missing columns."""
     uses = report.missing_columns()
     if not uses:
@@ -187,7 +187,7 @@ def _tier_colors(cfg: Any) -> dict[str, str]:
     }
 
 
-def _price_scatter(rows: list[dict[str, Any]], report: CreatorReport) -> str:
+def _price_scatter(rows: list[dict[str, Any]], report: ReportData) -> str:
     """One scatter per currency (never mixed): price against genuine engagements per post."""
     picked = {p.creator_id for p in report.budget.picks} if report.budget else set()
     colors = _tier_colors(report.config)
@@ -235,7 +235,7 @@ def _price_scatter(rows: list[dict[str, Any]], report: CreatorReport) -> str:
     )
 
 
-def _tier_table(rows: list[dict[str, Any]], carded: set[str], report: CreatorReport) -> str:
+def _tier_table(rows: list[dict[str, Any]], carded: set[str], report: ReportData) -> str:
     """Creators grouped by tier, then platform, best genuine engagement rate first."""
     order = {name: i for i, name in enumerate(report.config.tier_names)}
     colors = _tier_colors(report.config)
@@ -348,7 +348,7 @@ def _sponsored_chart(rows: list[dict[str, Any]]) -> str:
     )
 
 
-def _budget_panel(report: CreatorReport, carded: set[str]) -> str:
+def _budget_panel(report: ReportData, carded: set[str]) -> str:
     plan = report.budget
     if plan is None:
         return (
@@ -393,7 +393,7 @@ def _budget_panel(report: CreatorReport, carded: set[str]) -> str:
     )
 
 
-def _economics(report: CreatorReport, rows: list[dict[str, Any]], carded: set[str]) -> str:
+def _economics(report: ReportData, rows: list[dict[str, Any]], carded: set[str]) -> str:
     """The "What genuine engagement costs" section."""
     cfg = report.config
     off = [
@@ -448,7 +448,7 @@ def _chips(row: dict[str, Any]) -> str:
     return "".join(chips) or '<span class="chip ok">none</span>'
 
 
-def _header(report: CreatorReport, title: str, generated: str) -> str:
+def _header(report: ReportData, title: str, generated: str) -> str:
     creators = report.creators
     verdicts = creators["verdict"].value_counts()
     counted = int(report.comments["counted"].sum()) if len(report.comments) else 0
@@ -472,7 +472,7 @@ def _header(report: CreatorReport, title: str, generated: str) -> str:
     )
 
 
-def _how_to_read(report: CreatorReport) -> str:
+def _how_to_read(report: ReportData) -> str:
     cfg = report.config
     off = "".join(
         f"<li><b>{escape(k.replace('_', ' '))}</b>: {escape(v)}</li>"
@@ -763,7 +763,7 @@ def _card(
     row: dict[str, Any],
     comments: pd.DataFrame,
     posts: pd.DataFrame,
-    report: CreatorReport,
+    report: ReportData,
     has_category: bool,
 ) -> str:
     cid = str(row["creator_id"])
@@ -840,7 +840,7 @@ def _card(
 
 
 def render(
-    report: CreatorReport, *, title: str = "Genuine engagement report", max_cards: int = MAX_CARDS
+    report: ReportData, *, title: str = "Genuine engagement report", max_cards: int = MAX_CARDS
 ) -> str:
     """The whole page as a string."""
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

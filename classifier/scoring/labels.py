@@ -49,6 +49,19 @@ def _from_columns(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
     return p, " and ".join(f"'{c}'" for c in used) + " column" + ("s" if len(used) > 1 else "")
 
 
+def labels_from_columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """``p``, ``label``, ``category`` and ``lang`` from the ``score``/``label`` columns (and
+    ``category``/``lang`` when given); ``p`` is NaN where neither is usable."""
+    p, _ = _from_columns(frame)
+    none = np.full(len(frame), None, dtype=object)
+    return {
+        "p": p,
+        "label": np.where(p >= 0.5, "substantive", "generic"),
+        "category": frame["category"].to_numpy(dtype=object) if "category" in frame else none,
+        "lang": frame["lang"].to_numpy(dtype=object) if "lang" in frame else none,
+    }
+
+
 def _from_predictor(frame: pd.DataFrame, predictor: Any, progress: Any) -> dict[str, np.ndarray]:
     codes, uniques = pd.factorize(frame["text"])
     if progress is None:
@@ -77,18 +90,17 @@ def attach_labels(comments: pd.DataFrame, predictor: Any = None, progress: Any =
     frame = comments
     none = np.full(len(frame), None, dtype=object)
     if predictor is None and has_label_columns(frame):
-        p, source = _from_columns(frame)
+        p, label, category, lang = labels_from_columns(frame).values()
+        source = _from_columns(frame)[1]
         field_name = "score" if "score" in frame.columns else "label"
-        category = frame["category"].to_numpy(dtype=object) if "category" in frame.columns else none
-        lang = frame["lang"].to_numpy(dtype=object) if "lang" in frame.columns else none
-        label = np.where(p >= 0.5, "substantive", "generic")
         errors = none
         reason = f"no usable {field_name} (expected a score in [0, 1] or label substantive/generic)"
     else:
         if predictor is None:
-            import classifier
+            # The predictor module, not the package: ``classifier/__init__`` imports scoring.
+            from classifier.predictor import load
 
-            predictor = classifier.load()
+            predictor = load()
         predicted = _from_predictor(frame, predictor, progress)
         p, label, category, lang, errors = (
             predicted[k] for k in ("p", "label", "category", "lang", "error")

@@ -1,4 +1,4 @@
-"""Write a :class:`CreatorReport` to a folder, every file atomically.
+"""Write a report (:class:`ReportData`) to a folder, every file atomically.
 
 ``creators.csv``/``creators.json`` (the ranked metric), ``posts.csv``, ``comments.csv`` (each
 comment with its probability, discounts and flags: the trail from every number back to the
@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from classifier.io.atomic import atomic_path, atomic_write_text
-from classifier.scoring.report import CreatorReport, _clean, records
+from classifier.scoring import html as report_page
+from classifier.scoring.report_data import ReportData, _clean, records
 
 FILES = ("creators.csv", "creators.json", "posts.csv", "comments.csv", "flags.json", "report.html")
 
@@ -52,10 +53,8 @@ def creators_for_csv(creators: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_report(report: CreatorReport, out_dir: str | Path, *, html: bool = True) -> list[Path]:
+def write_report(report: ReportData, out_dir: str | Path, *, html: bool = True) -> list[Path]:
     """Write every output file of ``report`` into ``out_dir``; return their paths."""
-    from classifier.scoring.html import render
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     _csv(creators_for_csv(report.creators), out / "creators.csv")
@@ -76,6 +75,6 @@ def write_report(report: CreatorReport, out_dir: str | Path, *, html: bool = Tru
         )
         written.append(out / "budget.json")
     if html:
-        atomic_write_text(out / "report.html", render(report))
+        atomic_write_text(out / "report.html", report_page.render(report))
         written.append(out / "report.html")
     return written

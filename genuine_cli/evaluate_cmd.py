@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from classifier.cli.common import (
+from genuine_cli.common import (
     add_model_argument,
     add_progress_arguments,
     progress_bar,
@@ -15,7 +15,7 @@ from classifier.cli.common import (
     report_problems,
     write_json,
 )
-from classifier.cli.data_cmd import _add_mapping_arguments, mapping_from_args
+from genuine_cli.data_cmd import _add_mapping_arguments, mapping_from_args
 
 
 def register(subparsers: Any) -> None:

@@ -10,7 +10,7 @@ EPILOG = """examples:
   genuine spark-score comments.parquet out/ --posts posts.parquet --creators creators.parquet \\
       --master 'local[2]'
   spark-submit --master yarn --conf spark.executor.memory=4g \\
-      $(python -c 'import classifier.cli.main as m; print(m.__file__)') \\
+      $(python -c 'import genuine_cli.main as m; print(m.__file__)') \\
       spark-score s3a://lake/comments/ s3a://lake/out/ --posts s3a://lake/posts/
 
 INPUT and --posts/--creators are Parquet files or folders (a .csv or .json/.jsonl name is read
@@ -98,8 +98,8 @@ def _read(spark: Any, path: str) -> Any:
 
 
 def _summary(creators: Any, limit: int = 20) -> None:
-    from classifier.cli.common import print_table
     from classifier.scoring.columns import RANKING_NOTE, verdict_text
+    from genuine_cli.common import print_table
 
     def num(value: Any, fmt: str) -> str:
         return "-" if value is None or value != value else format(value, fmt)
@@ -211,9 +211,9 @@ def run(args: argparse.Namespace) -> int:
             )
             written.append(str(path))
     if not args.quiet:
-        from classifier.cli.score_cmd import print_missing
         from classifier.scoring.columns import missing_columns
         from classifier.scoring.report import records as creator_records
+        from genuine_cli.score_cmd import print_missing
 
         _summary(creators)
         rows = creator_records(creators)

@@ -19,17 +19,17 @@ from classifier.io.problems import InputError
 from classifier.model_dir import MODEL_ENV_VAR, ModelLoadError, model_identity, resolve_model_path
 
 COMMAND_MODULES = (
-    "classifier.cli.predict_cmd",
-    "classifier.cli.data_cmd",
-    "classifier.cli.train_cmd",
-    "classifier.cli.evaluate_cmd",
-    "classifier.cli.serve_cmd",
-    "classifier.cli.keys_cmd",
-    "classifier.cli.score_cmd",
-    "classifier.cli.spark_cmd",
-    "classifier.cli.export_cmd",
-    "classifier.cli.label_cmd",
-    "classifier.cli.adapt_cmd",
+    "genuine_cli.predict_cmd",
+    "genuine_cli.data_cmd",
+    "genuine_cli.train_cmd",
+    "genuine_cli.evaluate_cmd",
+    "genuine_cli.serve_cmd",
+    "genuine_cli.keys_cmd",
+    "genuine_cli.score_cmd",
+    "genuine_cli.spark_cmd",
+    "genuine_cli.export_cmd",
+    "genuine_cli.label_cmd",
+    "genuine_cli.adapt_cmd",
 )
 
 

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from classifier.cli.common import add_model_argument, print_table, report_problems
 from classifier.io.problems import InputError
+from genuine_cli.common import add_model_argument, print_table, report_problems
 
 DEFAULT_PORT = 8765
 TEXT_WIDTH = 90

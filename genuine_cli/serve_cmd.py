@@ -8,7 +8,7 @@ import json
 import sys
 from typing import Any
 
-from classifier.cli.common import add_model_argument
+from genuine_cli.common import add_model_argument
 
 
 def register(subparsers: Any) -> None:
@@ -163,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
     os.environ[ENV_VAR] = server.to_env()
     configure_logging(args.log_level)
     uvicorn.run(
-        "classifier.cli.serve_cmd:app_from_env",
+        "genuine_cli.serve_cmd:app_from_env",
         factory=True,
         host=args.host,
         port=args.port,

@@ -13,7 +13,7 @@ import argparse
 import sys
 from typing import Any
 
-from classifier.cli.data_cmd import _add_mapping_arguments, mapping_from_args
+from genuine_cli.data_cmd import _add_mapping_arguments, mapping_from_args
 
 EPILOG = """examples:
   genuine train -o models/my-model                       # n-gram model on the shipped corpus
@@ -315,8 +315,8 @@ def _training_data(args: argparse.Namespace) -> Any:
     its own columns at --corpus-weight; with no DATA, the corpus alone."""
     from pathlib import Path
 
-    from classifier.cli.common import report_problems
     from classifier.io.problems import InputError
+    from genuine_cli.common import report_problems
     from training.data import CORPUS_NAME, corpus_paths, load_labeled, weighted, with_corpus
 
     if not args.corpus_weight > 0:

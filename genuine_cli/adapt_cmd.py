@@ -11,7 +11,7 @@ import argparse
 import shlex
 from typing import Any
 
-from classifier.cli.data_cmd import _add_mapping_arguments, mapping_from_args
+from genuine_cli.data_cmd import _add_mapping_arguments, mapping_from_args
 
 EPILOG = """examples:
   genuine label comments.csv -o labels.ndjson          # label ~200 comments in the browser
@@ -113,8 +113,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from classifier.cli.common import report_problems
     from classifier.io.problems import InputError
+    from genuine_cli.common import report_problems
     from training.adapt import adapt, load_user_labels
 
     if args.max_unlabeled < 1:

@@ -119,7 +119,7 @@ def register(subparsers: Any) -> None:
         "k and M work: 10k,100k,1M)",
     )
     parser.add_argument("--no-html", action="store_true", help="skip report.html")
-    from classifier.cli.common import add_progress_arguments
+    from genuine_cli.common import add_progress_arguments
 
     add_progress_arguments(parser, "no progress bar and no summary table")
     parser.set_defaults(func=run)
@@ -150,8 +150,8 @@ def _read_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, list[Any], li
 
 def print_missing(rows: list[dict[str, Any]], uses: list[Any]) -> None:
     """How many verdicts are provisional, and which missing columns would turn which signals on."""
-    from classifier.cli.common import print_table
     from classifier.scoring.columns import missing_columns_rows, provisional_summary
+    from genuine_cli.common import print_table
 
     sentence = provisional_summary(rows)
     if sentence:
@@ -162,8 +162,8 @@ def print_missing(rows: list[dict[str, Any]], uses: list[Any]) -> None:
 
 
 def _summary(report: Any) -> None:
-    from classifier.cli.common import print_table
     from classifier.scoring.columns import RANKING_NOTE, verdict_text
+    from genuine_cli.common import print_table
 
     records = report.creator_records()
     rows = []
@@ -214,8 +214,8 @@ def _summary(report: Any) -> None:
 
 def _economics_summary(report: Any) -> None:
     """Tier, engagement rates and costs per creator; the budget pick when there is one."""
-    from classifier.cli.common import print_table
     from classifier.scoring.economics import format_money
+    from genuine_cli.common import print_table
 
     records = report.creator_records()
     if not any(r.get("tier") or r.get("price") is not None for r in records):
@@ -307,7 +307,7 @@ def _config(args: argparse.Namespace) -> Any:
 
 def _label_progress(args: argparse.Namespace) -> Any:
     """A bar for the model's labeling, on a terminal (see progress_shown); None when hidden."""
-    from classifier.cli.common import progress_bar, progress_shown
+    from genuine_cli.common import progress_bar, progress_shown
 
     if not progress_shown(args):
         return None
@@ -315,10 +315,10 @@ def _label_progress(args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from classifier.cli.common import report_problems
     from classifier.scoring import score_creators
     from classifier.scoring.budget import check_budget
     from classifier.scoring.output import write_report
+    from genuine_cli.common import report_problems
 
     if args.budget is not None:
         check_budget(args.budget, args.currency)  # before any work: a typo fails at once

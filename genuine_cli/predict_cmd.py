@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from classifier.cli.common import (
+from genuine_cli.common import (
     add_model_argument,
     add_progress_arguments,
     add_reader_arguments,

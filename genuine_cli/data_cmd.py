@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from classifier.cli.common import add_reader_arguments, print_table, report_problems
+from genuine_cli.common import add_reader_arguments, print_table, report_problems
 
 
 def register(subparsers: Any) -> None:

@@ -1,5 +1,0 @@
-import sys
-
-from classifier.cli.main import main
-
-sys.exit(main())
