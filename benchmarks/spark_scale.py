@@ -32,6 +32,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.readme_results import Claim, Results, measured_line, write_results  # noqa: E402
 
 
 def _single(folder: Path, model: str | None) -> dict[str, float]:
@@ -93,6 +95,7 @@ def _spark(folder: Path, model: str | None, master: str) -> dict[str, float]:
         comments,
         spark.read.parquet(str(folder / "posts.parquet")),
         spark.read.parquet(str(folder / "creators.parquet")),
+        local_rows=0,  # the distributed path (small inputs would be scored on the driver)
     )
     for table in (report.creators, report.posts, report.comments, report.clusters, report.pods):
         table.write.format("noop").mode("overwrite").save()
@@ -178,6 +181,9 @@ def main() -> None:
     parser.add_argument("--creators", type=int, default=None, help="default: rows / 100")
     parser.add_argument("--model", default=None, help="model directory (default: the shipped one)")
     parser.add_argument("--write", type=Path, default=None, help="also write the table here")
+    parser.add_argument(
+        "--write-results", action="store_true", help="also benchmarks/results/spark_scale.md"
+    )
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--master", default="", help=argparse.SUPPRESS)
@@ -210,6 +216,21 @@ def main() -> None:
                 print(f"{rows:,} spark {master}:", found, file=sys.stderr)
     table = _table(results)
     print(table)
+    if args.write_results:
+        write_results(
+            Results(
+                "spark_scale",
+                (Claim("spark", "predict_df and score_creators_df comments/s by cores"),),
+                table,
+                measured_line(
+                    "python benchmarks/spark_scale.py --write-results "
+                    + " ".join(str(r) for r in args.rows),
+                    "Synthetic comments from `benchmarks/synth_comments.py` (rows / 100 "
+                    "creators, labels given: score is the metric alone, predict the model alone "
+                    "on every text); each path in a fresh process, Spark's start-up kept out.",
+                ),
+            )
+        )
     if args.write:
         header = (
             f"Synthetic comments (rows / 100 creators), {platform.machine()} "

@@ -71,6 +71,14 @@ def register(subparsers: Any) -> None:
         help="spark.sql.shuffle.partitions (default: Spark's; about 2-3x the executor cores)",
     )
     parser.add_argument(
+        "--local-rows",
+        type=int,
+        default=None,
+        metavar="N",
+        help="score inputs of up to N comments on the driver with 'genuine score' itself, "
+        "where Spark's fixed cost would dominate (default: 100000; 0: always distributed)",
+    )
+    parser.add_argument(
         "--driver-memory", default=None, metavar="SIZE", help="e.g. 2g (local mode only)"
     )
     parser.add_argument(
@@ -165,6 +173,7 @@ def run(args: argparse.Namespace) -> int:
         exclude_authors=args.exclude_authors,
         text_column=args.text_column,
         ship_model=not args.model_on_shared_storage,
+        **({} if args.local_rows is None else {"local_rows": args.local_rows}),
     )
     written = report.write(args.out_dir)
     problems = report.problems.count()

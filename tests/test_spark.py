@@ -134,6 +134,7 @@ def both(spark, example_parquet, predictor, model_dir):
         spark.read.parquet(str(paths["posts"])),
         spark.read.parquet(str(paths["creators"])),
         model=model_dir,
+        local_rows=0,  # the distributed path, however small the input
     )
     return single, report, report.to_report()
 
@@ -190,7 +191,7 @@ def test_predict_df_loads_the_model_once_per_worker_process(spark, model_dir):
         def loads(batches):
             import os as _os
 
-            from classifier import spark as module
+            from classifier.spark import session as module
 
             for batch in batches:
                 yield pd.DataFrame(
@@ -252,6 +253,39 @@ def test_evidence_equals_the_single_machine_path(both):
     assert spark_report.problems == single.problems == ()
 
 
+def test_small_inputs_are_scored_on_the_driver_with_the_same_results(
+    spark, example_parquet, model_dir, both
+):
+    """Up to ``local_rows`` comments the tables are collected and scored by ``score_creators``
+    itself (no Spark job per step): the same tables, evidence and problems as the distributed
+    path, returned as DataFrames of the same types."""
+    from classifier.spark import score_creators_df
+
+    single, distributed, expected = both
+    paths = example_parquet
+    report = score_creators_df(
+        *(spark.read.parquet(str(paths[name])) for name in ("comments", "posts", "creators")),
+        model=model_dir,
+    )
+    assert report._persisted == ()  # nothing was checkpointed: no distributed step ran
+    for name in ("creators", "posts", "comments", "clusters", "pods", "bursts", "problems"):
+        types = [
+            [(f.name, f.dataType.simpleString()) for f in getattr(r, name).schema]
+            for r in (report, distributed)
+        ]
+        assert types[0] == types[1], name
+    got = report.to_report()
+    assert_tables_equal(expected.creators, got.creators, "creator_id")
+    assert_tables_equal(expected.posts, got.posts, "post_id")
+    assert_tables_equal(expected.comments, got.comments, "_line")
+    _evidence_equal(single, got)
+    assert (got.notes, got.problems, got.label_source) == (
+        expected.notes,
+        expected.problems,
+        expected.label_source,
+    )
+
+
 def test_report_writes_parquet_and_flags(both, tmp_path):
     import json
 
@@ -275,7 +309,7 @@ def test_report_writes_parquet_and_flags(both, tmp_path):
 def test_cli_label_column_exclusions_and_bad_rows_match(spark, tmp_path, example_parquet):
     """``genuine spark-score`` on labeled comments (no model), no posts table, an exclusion
     list and a few bad rows: the same creators table and problems as ``score_creators``."""
-    from classifier.cli.main import main
+    from genuine_cli.main import main
 
     comments = pd.read_parquet(example_parquet["comments"])
     keep = comments["creator_id"].isin(
@@ -320,12 +354,12 @@ def test_cli_label_column_exclusions_and_bad_rows_match(spark, tmp_path, example
 
 
 def test_components_find_the_smallest_node_of_each_component(spark):
-    from classifier.spark import _components
+    from classifier.spark.clusters import components
 
     chain = [(i, i + 1) for i in range(10, 22)]  # a chain: several large/small-star rounds
     star = [(100, 105), (105, 103), (103, 101), (200, 201)]
     edges = spark.createDataFrame(chain + star, "src long, dst long")
-    found = dict(_components(edges).toPandas()[["node", "component"]].values.tolist())
+    found = dict(components(edges).toPandas()[["node", "component"]].values.tolist())
     assert {found[i] for i in range(10, 23)} == {10}
     assert {found[i] for i in (100, 101, 103, 105)} == {100}
     assert found[200] == found[201] == 200
@@ -368,6 +402,7 @@ def test_typed_synthetic_tables_equal_the_single_machine_path(spark, tmp_path):
         spark.read.parquet(str(paths["comments"])),
         spark.read.parquet(str(paths["posts"])),
         spark.read.parquet(str(paths["creators"])),
+        local_rows=0,
     )
     got = report.to_report()
     # More creators with copies of one cluster than buckets: some share a bucket.
@@ -412,7 +447,7 @@ def test_text_only_comments_equal_the_single_machine_path(spark):
             )
     frame = pd.DataFrame(rows)
     single = score_creators(frame)
-    report = score_creators_df(spark.createDataFrame(frame))
+    report = score_creators_df(spark.createDataFrame(frame), local_rows=0)
     got = report.to_report()
     assert set(single.signals_off) >= {"pods", "bursts"}
     assert single.clusters and single.creators["verdict"].eq("insufficient data").any()
@@ -478,6 +513,7 @@ def test_economics_and_bad_values_equal_the_single_machine_path(spark):
         spark.createDataFrame(comments),
         spark.createDataFrame(posts),
         spark.createDataFrame(creators_frame),
+        local_rows=0,
     )
     got = report.to_report()
     assert {p.field for p in single.problems} == {"likes", "followers", "price", "currency"}

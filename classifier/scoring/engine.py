@@ -8,6 +8,7 @@ aggregate per creator and per post with group-bys.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from classifier.scoring.signals import (
     Pod,
     RepeatAuthor,
     SignalResult,
+    bait_source,
     creator_overlap,
     find_bait,
     find_bursts,
@@ -418,6 +420,95 @@ def _comment_table(df: pd.DataFrame, c: pd.DataFrame, counted: np.ndarray) -> pd
     return out[[col for col in COMMENT_COLUMNS if col in out.columns]]
 
 
+@dataclass(frozen=True)
+class CrossCreator:
+    """What the signals that look across creators found: per counted comment (copy-paste and
+    pod discounts) and as evidence; ``overlaps`` maps a creator to the creators sharing most of
+    its commenters, as (creator, shared commenters), best first."""
+
+    copy_paste: SignalResult
+    pod: SignalResult
+    clusters: Sequence[Cluster]
+    pods: Sequence[Pod]
+    overlaps: dict[str, list[tuple[str, int]]]
+
+
+@dataclass(frozen=True)
+class CreatorTables:
+    creators: pd.DataFrame  # not yet ranked, no tier percentiles (both look at every creator)
+    posts: pd.DataFrame
+    comments: pd.DataFrame
+    bursts: list[Burst]
+    repeats: list[RepeatAuthor]
+
+
+def score_tables(
+    c: pd.DataFrame,
+    df: pd.DataFrame,
+    posts: pd.DataFrame,
+    creators: pd.DataFrame,
+    cross: CrossCreator,
+    time_source: dict[str, str],
+    cfg: ScoringConfig,
+    present: frozenset[str],
+    has_category: bool,
+) -> CreatorTables:
+    """Everything that groups by creator or post: the per-creator signals (bursts, repeat
+    authors, bait), the discounts, the metric, economics and reasons, and the three tables.
+
+    ``df`` holds every labeled comment, ``c`` the counted ones with ``delay_min``. Any subset
+    of whole creators gives each of them the numbers the whole input would (Spark scores
+    buckets of creators with it)."""
+    has_authors, has_times = "author_id" in present, "created_at" in present
+    n = len(c)
+    zeros = SignalResult(np.zeros(n), np.zeros(n, dtype=bool))
+    results = {"copy_paste": cross.copy_paste, "pod": cross.pod, "burst": zeros, "repeat": zeros}
+    timing: pd.DataFrame | None = None
+    bursts: list[Burst] = []
+    repeats: list[RepeatAuthor] = []
+    if has_times and n:
+        results["burst"], bursts, timing = find_bursts(c, cfg, time_source)
+    if has_authors and n:
+        results["repeat"], repeats = find_repeat_authors(c, cfg)
+    if n:
+        results["bait"], _ = find_bait(c, cfg, has_category)
+    else:
+        results["bait"] = SignalResult(np.zeros(0), np.full(0, None, dtype=object))
+    c = _combine(c, results)
+    table = _creator_stats(c, df, posts, creators)
+    genuine_authors = (
+        metric.genuine_authors(c, c["genuine"].to_numpy())
+        if has_authors
+        else pd.Series(dtype=float)
+    )
+    _add_metric(table, cfg, has_authors, genuine_authors)
+    add_provisional(table, c, cfg)
+    for column, found in (("repeat_authors", repeats), ("burst_posts", bursts)):
+        ids = pd.Series([r.creator_id for r in found], dtype=object)
+        table[column] = table["creator_id"].map(ids.value_counts()).fillna(0).astype(int)
+    if "sponsored" in present:
+        _add_sponsored(table, c, posts, cfg)
+    add_economics(table, c, posts, cfg)
+    table["top_overlap"] = [
+        "; ".join(
+            f"{other} ({shared} shared commenters)"
+            for other, shared in cross.overlaps.get(str(cid), [])
+            if shared >= 2
+        )
+        for cid in table["creator_id"]
+    ]
+    evidence = _evidence_index(cross.clusters, cross.pods, bursts, repeats, c)
+    empty = Evidence([], [], [], [], [])
+    table["reasons"] = [
+        reasons_for(row, evidence.get(str(row["creator_id"]), empty), cfg)
+        for row in row_dicts(table)
+    ]
+    counted = ~(df["excluded"].to_numpy(dtype=bool) | df["creator_reply"].to_numpy(dtype=bool))
+    return CreatorTables(
+        table, _post_table(c, posts, timing), _comment_table(df, c, counted), bursts, repeats
+    )
+
+
 def score_creators(
     comments: TableLike,
     posts: TableLike | None = None,
@@ -458,64 +549,20 @@ def score_creators(
     c = df.loc[counted].reset_index(drop=True)
     c["delay_min"], time_source = _delays(c, inputs.posts)
     zeros = SignalResult(np.zeros(len(c)), np.full(len(c), None, dtype=object))
-    results: dict[str, SignalResult] = {}
-    results["copy_paste"], clusters = find_clusters(c, cfg, has_authors)
-    results["pod"], pods = find_pods(c, cfg, has_times) if has_authors else (zeros, [])
-    timing: pd.DataFrame | None = None
-    if has_times:
-        results["burst"], bursts, timing = find_bursts(c, cfg, time_source)
-    else:
-        results["burst"], bursts = SignalResult(np.zeros(len(c)), np.zeros(len(c), dtype=bool)), []
-    if has_authors:
-        results["repeat"], repeats = find_repeat_authors(c, cfg)
-    else:
-        results["repeat"], repeats = (
-            SignalResult(np.zeros(len(c)), np.zeros(len(c), dtype=bool)),
-            [],
-        )
-    results["bait"], bait_source = find_bait(c, cfg, labeled.has_category)
-    c = _combine(c, results)
-    table = _creator_stats(c, df, inputs.posts, inputs.creators)
-    _add_metric(
-        table,
-        cfg,
-        has_authors,
-        metric.genuine_authors(c, c["genuine"].to_numpy())
-        if has_authors
-        else pd.Series(dtype=float),
-    )
-    add_provisional(table, c, cfg)
-    table["repeat_authors"] = (
-        table["creator_id"]
-        .map(pd.Series([r.creator_id for r in repeats]).value_counts())
-        .fillna(0)
-        .astype(int)
-    )
-    table["burst_posts"] = (
-        table["creator_id"]
-        .map(pd.Series([b.creator_id for b in bursts]).value_counts())
-        .fillna(0)
-        .astype(int)
-    )
-    if "sponsored" in present:
-        _add_sponsored(table, c, inputs.posts, cfg)
-    add_economics(table, c, inputs.posts, cfg)
+    copy_paste, clusters = find_clusters(c, cfg, has_authors)
+    pod, pods = find_pods(c, cfg, has_times) if has_authors else (zeros, [])
     overlaps = creator_overlap(c) if has_authors else {}
-    table["top_overlap"] = [
-        "; ".join(
-            f"{other} ({shared} shared commenters)"
-            for other, shared, _ in overlaps.get(cid, [])
-            if shared >= 2
-        )
-        for cid in table["creator_id"]
-    ]
-    evidence = _evidence_index(clusters, pods, bursts, repeats, c)
-    empty = Evidence([], [], [], [], [])
-    table["reasons"] = [
-        reasons_for(row, evidence.get(str(row["creator_id"]), empty), cfg)
-        for row in row_dicts(table)
-    ]
-    table = _rank(table)
+    cross = CrossCreator(
+        copy_paste,
+        pod,
+        clusters,
+        pods,
+        {creator: [(o, n) for o, n, _ in rows] for creator, rows in overlaps.items()},
+    )
+    tables = score_tables(
+        c, df, inputs.posts, inputs.creators, cross, time_source, cfg, present, labeled.has_category
+    )
+    table = _rank(tables.creators)
     add_tier_percentiles(table)
     for column in CREATOR_COLUMNS:
         if column not in table.columns:
@@ -525,16 +572,16 @@ def score_creators(
         *notes,
         *inputs.notes,
         f"labels from {labeled.source}",
-        f"bait found with {bait_source}",
+        f"bait found with {bait_source(labeled.has_category)}",
     ]
     report = CreatorReport(
         creators=table[list(CREATOR_COLUMNS)],
-        posts=_post_table(c, inputs.posts, timing),
-        comments=_comment_table(df, c, counted),
+        posts=tables.posts,
+        comments=tables.comments,
         clusters=tuple(clusters),
         pods=tuple(pods),
-        bursts=tuple(bursts),
-        repeat_authors=tuple(repeats),
+        bursts=tuple(tables.bursts),
+        repeat_authors=tuple(tables.repeats),
         problems=(*problems, *inputs.problems, *labeled.problems),
         signals_off=off,
         notes=tuple(all_notes),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -87,8 +88,9 @@ def read_frame(obj: TableLike, what: str) -> tuple[pd.DataFrame, str, list[RowPr
     if isinstance(obj, pd.DataFrame):
         frame = obj.copy()
         source = f"<{what} DataFrame>"
-        frame["_source"] = source
-        frame["_line"] = np.arange(1, len(frame) + 1)
+        if not {"_source", "_line"} <= set(frame.columns):  # Spark hands over its own
+            frame["_source"] = source
+            frame["_line"] = np.arange(1, len(frame) + 1)
         return frame.reset_index(drop=True), source, []
     paths = [Path(obj)] if isinstance(obj, str | Path) else [Path(p) for p in obj]
     if not paths:
@@ -157,23 +159,6 @@ def parse_bool(series: pd.Series) -> pd.Series:
     out[text.isin(_TRUE).fillna(False).to_numpy(dtype=bool)] = True
     out[text.isin(_FALSE).fillna(False).to_numpy(dtype=bool)] = False
     return out
-
-
-def _problems_for(
-    frame: pd.DataFrame, mask: np.ndarray, column: str, problem: str
-) -> list[RowProblem]:
-    rows = frame.loc[mask, ["_source", "_line"]]
-    return [RowProblem(str(s), int(n), column, problem) for s, n in rows.itertuples(index=False)]
-
-
-def _row_problems(frame: pd.DataFrame, texts: np.ndarray, column: str) -> list[RowProblem]:
-    """A problem per row whose entry in ``texts`` is a message (None: the row is fine)."""
-    mask = pd.notna(texts)
-    rows = frame.loc[mask, ["_source", "_line"]]
-    return [
-        RowProblem(str(s), int(n), column, str(text))
-        for (s, n), text in zip(rows.itertuples(index=False), texts[mask], strict=True)
-    ]
 
 
 def checked_numbers(
@@ -252,74 +237,138 @@ def read_exclusions(value: Iterable[str] | str | Path | None) -> frozenset[str]:
     return frozenset(item for item in items if item)
 
 
-def _prepare_posts(posts: TableLike | None) -> tuple[pd.DataFrame, list[RowProblem], str | None]:
-    if posts is None:
-        return pd.DataFrame(columns=list(POST_COLUMNS)), [], None
-    frame, source, problems = read_frame(posts, "posts")
-    _require(frame, "post_id", source, "the posts table needs a post_id column")
-    frame["post_id"] = as_id(frame["post_id"])
-    missing = frame["post_id"].isna().to_numpy()
-    problems += _problems_for(
-        frame, missing, "post_id", "missing post_id; the post row was skipped"
-    )
-    frame = frame.loc[~missing]
-    for column in POST_COLUMNS:
-        if column not in frame.columns:
-            frame[column] = None
-    frame["creator_id"] = as_id(frame["creator_id"])
-    frame["posted_at"], bad = parse_times(frame["posted_at"])
-    problems += _problems_for(
-        frame,
-        bad,
-        "posted_at",
-        "unparsable timestamp (use ISO 8601, e.g. 2025-03-01T12:00:00Z); post time taken from its first comment",
-    )
-    frame["sponsored"] = parse_bool(frame["sponsored"])
+# What makes a comment row unusable, checked in this order; a row reports the first that fails
+# (a row without a creator is not also said to lack a text). Both the whole-frame path below and
+# the Spark path (classifier/spark/inputs.py) read these.
+COMMENT_CHECKS = (
+    ("creator_id", "missing creator_id (and no posts row names the post's creator)"),
+    ("post_id", "missing post_id"),
+    ("text", "missing or empty text"),
+    (
+        "created_at",
+        "unparsable timestamp (use ISO 8601, e.g. 2025-03-01T12:00:00Z); the comment was skipped",
+    ),
+)
+# Per-field problems of the posts and creators tables (``_p_<field>`` columns), in report order.
+# The first field of each is the id: a row without one is skipped and reports nothing else.
+POST_FIELDS = ("post_id", "posted_at", *POST_COUNTS)
+CREATOR_FIELDS = ("creator_id", "followers", "price", "currency")
+_BAD_TIME = "unparsable timestamp (use ISO 8601, e.g. 2025-03-01T12:00:00Z)"
+_ID_COLUMNS = ("post_id", "creator_id", "comment_id", "author_id", "reply_to")
+
+
+def _raw(batch: pd.DataFrame, column: str) -> pd.Series:
+    return batch[column] if column in batch.columns else pd.Series(None, index=batch.index)
+
+
+def normalize_comments(batch: pd.DataFrame) -> pd.DataFrame:
+    """One batch of comment rows with typed columns and a ``_bad_<field>`` flag per check of
+    :data:`COMMENT_CHECKS` but the creator's (filled from the posts table first). Other
+    columns are kept as they are."""
+    out = batch.copy()
+    for column in _ID_COLUMNS:
+        out[column] = as_id(_raw(batch, column))
+    text = _raw(batch, "text").astype("string")
+    out["text"] = text.astype(object).where(text.notna(), None)
+    out["_bad_text"] = (text.isna() | (text.str.strip() == "")).fillna(True).to_numpy(dtype=bool)
+    out["_bad_post_id"] = out["post_id"].isna().to_numpy()
+    out["created_at"], out["_bad_created_at"] = parse_times(_raw(batch, "created_at"))
+    out["like_count"] = pd.to_numeric(_raw(batch, "like_count"), errors="coerce").astype(float)
+    out["is_creator_reply"] = parse_bool(_raw(batch, "is_creator_reply"))
+    return out
+
+
+def first_failed_check(frame: pd.DataFrame) -> np.ndarray:
+    """Per comment row the field of the first failed check of :data:`COMMENT_CHECKS`, or None."""
+    failed = np.full(len(frame), None, dtype=object)
+    flags = {"creator_id": frame["creator_id"].isna().to_numpy()}
+    for column, _ in COMMENT_CHECKS[1:]:
+        flags[column] = frame[f"_bad_{column}"].to_numpy(dtype=bool)
+    for column, _ in reversed(COMMENT_CHECKS):
+        failed[flags[column]] = column
+    return failed
+
+
+def _where(mask: Any, problem: str) -> np.ndarray:
+    out = np.full(len(mask), None, dtype=object)
+    out[np.asarray(mask, dtype=bool)] = problem
+    return out
+
+
+def normalize_posts(batch: pd.DataFrame) -> pd.DataFrame:
+    """One batch of posts rows, typed, with a ``_p_<field>`` problem (or None) per
+    :data:`POST_FIELDS`."""
+    out = pd.DataFrame(index=batch.index)
+    out["post_id"] = as_id(_raw(batch, "post_id"))
+    out["_p_post_id"] = _where(out["post_id"].isna(), "missing post_id; the post row was skipped")
+    out["creator_id"] = as_id(_raw(batch, "creator_id"))
+    out["posted_at"], bad = parse_times(_raw(batch, "posted_at"))
+    out["_p_posted_at"] = _where(bad, f"{_BAD_TIME}; post time taken from its first comment")
+    out["sponsored"] = parse_bool(_raw(batch, "sponsored"))
     for column, consequence in POST_COUNTS.items():
-        frame[column], texts = checked_numbers(frame[column], column, consequence)
-        problems += _row_problems(frame, texts, column)
-    frame = frame.drop_duplicates("post_id", keep="last")
-    return frame[[*POST_COLUMNS, "_source", "_line"]].reset_index(drop=True), problems, source
+        out[column], out[f"_p_{column}"] = checked_numbers(_raw(batch, column), column, consequence)
+    return out.join(batch[["_source", "_line"]])
 
 
-def _prepare_creators(creators: TableLike | None) -> tuple[pd.DataFrame, list[RowProblem]]:
-    if creators is None:
-        return pd.DataFrame(columns=list(CREATOR_COLUMNS)), []
-    frame, source, problems = read_frame(creators, "creators")
-    _require(frame, "creator_id", source, "the creators table needs a creator_id column")
-    frame["creator_id"] = as_id(frame["creator_id"])
-    missing = frame["creator_id"].isna().to_numpy()
-    problems += _problems_for(
-        frame, missing, "creator_id", "missing creator_id; the row was skipped"
+def normalize_creators(batch: pd.DataFrame) -> pd.DataFrame:
+    """One batch of creators rows, typed, with a ``_p_<field>`` problem (or None) per
+    :data:`CREATOR_FIELDS`."""
+    out = pd.DataFrame(index=batch.index)
+    out["creator_id"] = as_id(_raw(batch, "creator_id"))
+    out["_p_creator_id"] = _where(
+        out["creator_id"].isna(), "missing creator_id; the row was skipped"
     )
-    frame = frame.loc[~missing]
-    for column in CREATOR_COLUMNS:
-        if column not in frame.columns:
-            frame[column] = None
-    frame["followers"], texts = checked_numbers(
-        frame["followers"],
+    out["followers"], out["_p_followers"] = checked_numbers(
+        _raw(batch, "followers"),
         "followers",
         "tier and engagement rates are off for this creator",
         positive=True,
     )
-    problems += _row_problems(frame, texts, "followers")
-    frame["price"], texts = checked_numbers(
-        frame["price"], "price", "cost figures are off for this creator"
+    out["price"], out["_p_price"] = checked_numbers(
+        _raw(batch, "price"), "price", "cost figures are off for this creator"
     )
-    problems += _row_problems(frame, texts, "price")
-    frame["currency"], texts = checked_currency(frame["currency"], frame["price"])
-    problems += _row_problems(frame, texts, "currency")
+    out["currency"], out["_p_currency"] = checked_currency(_raw(batch, "currency"), out["price"])
     for column in ("platform", "language"):
-        frame[column] = as_id(frame[column])
-    frame = frame.drop_duplicates("creator_id", keep="last")
-    return frame[list(CREATOR_COLUMNS)].reset_index(drop=True), problems
+        out[column] = as_id(_raw(batch, column))
+    return out.join(batch[["_source", "_line"]])
+
+
+def field_problems(frame: pd.DataFrame, fields: Sequence[str]) -> list[RowProblem]:
+    """The ``_p_<field>`` problems of a normalized posts or creators frame, field by field in
+    line order; a row without its id (the first field) reports only that."""
+    has_id = frame[f"_p_{fields[0]}"].isna().to_numpy()
+    problems: list[RowProblem] = []
+    for i, column in enumerate(fields):
+        texts = frame[f"_p_{column}"].to_numpy(dtype=object)
+        rows = pd.notna(texts) & (has_id if i else True)
+        for source, line, text in zip(
+            frame["_source"].to_numpy()[rows],
+            frame["_line"].to_numpy()[rows],
+            texts[rows],
+            strict=True,
+        ):
+            problems.append(RowProblem(str(source), int(line), column, str(text)))
+    return problems
+
+
+def _prepare_table(
+    obj: TableLike | None, what: str, columns: Sequence[str], fields: Sequence[str], normalize: Any
+) -> tuple[pd.DataFrame, list[RowProblem]]:
+    """A posts or creators table: normalized, problems reported, the last row of an id kept."""
+    if obj is None:
+        return pd.DataFrame(columns=list(columns)), []
+    frame, source, problems = read_frame(obj, what)
+    key = fields[0]
+    _require(frame, key, source, f"the {what} table needs a {key} column")
+    frame = normalize(frame)
+    problems += field_problems(frame, fields)
+    frame = frame.loc[frame[key].notna()].drop_duplicates(key, keep="last")
+    return frame[list(columns)].reset_index(drop=True), problems
 
 
 def _fill_creators(frame: pd.DataFrame, posts: pd.DataFrame) -> None:
+    """Comments without a creator take the one the posts table names for their post."""
     owners = posts.dropna(subset=["creator_id"]).set_index("post_id")["creator_id"]
-    if "creator_id" not in frame.columns:
-        frame["creator_id"] = None
-    frame["creator_id"] = as_id(frame["creator_id"])
     gap = frame["creator_id"].isna() & frame["post_id"].notna()
     if gap.any() and len(owners):
         frame.loc[gap, "creator_id"] = frame.loc[gap, "post_id"].map(owners)
@@ -327,6 +376,34 @@ def _fill_creators(frame: pd.DataFrame, posts: pd.DataFrame) -> None:
 
 def _present(frame: pd.DataFrame, column: str) -> bool:
     return column in frame.columns and bool(frame[column].notna().any())
+
+
+def require_comment_columns(columns: Sequence[str], source: str, has_posts: bool) -> None:
+    """Fail on a comments table that lacks the text, the post id, or any way to the creator."""
+    frame = pd.DataFrame(columns=list(columns))
+    _require(
+        frame,
+        "text",
+        source,
+        "pass --text-column <name> (text_column=...) with the column holding the comment",
+    )
+    _require(frame, "post_id", source, "every comment needs the id of the post it is under")
+    if not has_posts:
+        _require(
+            frame, "creator_id", source, "add it, or pass a posts table with post_id and creator_id"
+        )
+
+
+def rename_text_column(frame: pd.DataFrame, text_column: str, source: str) -> pd.DataFrame:
+    if text_column == "text":
+        return frame
+    _require(
+        frame,
+        text_column,
+        source,
+        f"pass the text column's name with --text-column (given: {text_column})",
+    )
+    return frame.drop(columns=["text"], errors="ignore").rename(columns={text_column: "text"})
 
 
 def prepare_inputs(
@@ -339,69 +416,24 @@ def prepare_inputs(
 ) -> Inputs:
     """Validate the three tables; see :class:`Inputs`."""
     frame, source, problems = read_frame(comments, "comments")
-    post_frame, post_problems, _ = _prepare_posts(posts)
-    creator_frame, creator_problems = _prepare_creators(creators)
+    post_frame, post_problems = _prepare_table(
+        posts, "posts", POST_COLUMNS, POST_FIELDS, normalize_posts
+    )
+    creator_frame, creator_problems = _prepare_table(
+        creators, "creators", CREATOR_COLUMNS, CREATOR_FIELDS, normalize_creators
+    )
     problems += post_problems + creator_problems
-    if text_column != "text":
-        _require(
-            frame,
-            text_column,
-            source,
-            f"pass the text column's name with --text-column (given: {text_column})",
-        )
-        frame = frame.drop(columns=["text"], errors="ignore").rename(columns={text_column: "text"})
-    _require(
-        frame,
-        "text",
-        source,
-        "pass --text-column <name> (text_column=...) with the column holding the comment",
-    )
-    _require(frame, "post_id", source, "every comment needs the id of the post it is under")
-    frame["post_id"] = as_id(frame["post_id"])
-    if "creator_id" not in frame.columns and not len(post_frame):
-        _require(
-            frame, "creator_id", source, "add it, or pass a posts table with post_id and creator_id"
-        )
+    frame = rename_text_column(frame, text_column, source)
+    require_comment_columns(list(frame.columns), source, has_posts=len(post_frame) > 0)
+    frame = normalize_comments(frame)
     _fill_creators(frame, post_frame)
-    text = frame["text"]
-    text = text.where(text.isna(), text.astype("string"))
-    frame["text"] = text
-    bad_text = (
-        (text.isna() | (text.astype("string").str.strip() == "")).fillna(True).to_numpy(dtype=bool)
-    )
-    bad_creator = frame["creator_id"].isna().to_numpy()
-    bad_post = frame["post_id"].isna().to_numpy()
-    problems += _problems_for(
-        frame,
-        bad_creator,
-        "creator_id",
-        "missing creator_id (and no posts row names the post's creator)",
-    )
-    problems += _problems_for(frame, bad_post & ~bad_creator, "post_id", "missing post_id")
-    problems += _problems_for(
-        frame, bad_text & ~bad_creator & ~bad_post, "text", "missing or empty text"
-    )
-    keep = ~(bad_text | bad_creator | bad_post)
-    bad_time = np.zeros(len(frame), dtype=bool)
-    if "created_at" in frame.columns:
-        frame["created_at"], bad_time = parse_times(frame["created_at"])
-        problems += _problems_for(
-            frame,
-            bad_time & keep,
-            "created_at",
-            "unparsable timestamp (use ISO 8601, e.g. 2025-03-01T12:00:00Z); the comment was skipped",
-        )
-    else:
-        frame["created_at"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
-    frame = frame.loc[keep & ~bad_time].reset_index(drop=True)
+    failed = first_failed_check(frame)
+    for column, message in COMMENT_CHECKS:
+        rows = frame.loc[failed == column, ["_source", "_line"]]
+        problems += [RowProblem(str(s), int(n), column, message) for s, n in rows.itertuples(False)]
+    frame = frame.loc[pd.isna(failed)].reset_index(drop=True)
+    frame = frame.drop(columns=[f"_bad_{c}" for c, _ in COMMENT_CHECKS[1:]])
     frame["text"] = frame["text"].astype(str)
-    for column in ("comment_id", "author_id", "reply_to"):
-        frame[column] = as_id(frame[column]) if column in frame.columns else None
-    frame["like_count"] = (
-        pd.to_numeric(frame["like_count"], errors="coerce")
-        if "like_count" in frame.columns
-        else np.nan
-    )
     present = {
         c
         for c in ("comment_id", "author_id", "created_at", "like_count", "reply_to")
@@ -411,27 +443,19 @@ def prepare_inputs(
         frame["comment_id"] = [
             f"{s}:{n}" for s, n in zip(frame["_source"], frame["_line"], strict=True)
         ]
-    replies = parse_bool(frame["is_creator_reply"]) if "is_creator_reply" in frame.columns else None
-    if replies is not None and bool(replies.notna().any()):
+    replies = frame.pop("is_creator_reply")
+    if bool(replies.notna().any()):
         present.add("is_creator_reply")
     own = frame["author_id"].notna() & (frame["author_id"] == frame["creator_id"])
-    frame["creator_reply"] = (
-        own | (replies.fillna(False) if replies is not None else False)
-    ).astype(bool)
+    frame["creator_reply"] = (own | replies.fillna(False)).astype(bool)
     excluded = read_exclusions(exclude_authors)
     frame["excluded"] = frame["author_id"].isin(excluded) if excluded else False
     post_frame = _merge_posts(post_frame, frame)
     creator_frame = _merge_creators(creator_frame, frame)
-    if _present(post_frame, "posted_at"):
-        present.add("posted_at")
-    if _present(post_frame, "sponsored"):
-        present.add("sponsored")
-    for column in ("followers", "platform", "price", "currency"):
-        if _present(creator_frame, column):
-            present.add(column)
-    for column in POST_COUNTS:
-        if _present(post_frame, column):
-            present.add(column)
+    present |= {c for c in ("posted_at", "sponsored", *POST_COUNTS) if _present(post_frame, c)}
+    present |= {
+        c for c in ("followers", "platform", "price", "currency") if _present(creator_frame, c)
+    }
     notes: list[str] = []
     if excluded:
         hits = int(frame["excluded"].sum())

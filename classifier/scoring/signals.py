@@ -9,6 +9,7 @@ explain it. Everything is vectorized with numpy/pandas group-bys; nothing compar
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,6 +105,23 @@ def _ids(frame: pd.DataFrame, mask: np.ndarray | pd.Series) -> tuple[str, ...]:
 # --- copy-paste clusters ------------------------------------------------------------------
 
 
+def cluster_record(cluster_id: str, rows: pd.DataFrame, authors: int) -> Cluster:
+    """A cluster's evidence from its comments (``creator``, ``text``, ``comment_id``) in input
+    order."""
+    variants = rows["text"].value_counts()
+    by_creator = rows["creator"].value_counts()
+    return Cluster(
+        cluster_id=cluster_id,
+        text=str(variants.index[0]),
+        variants=tuple(str(v) for v in variants.index[:6]),
+        comments=len(rows),
+        authors=authors,
+        creators=tuple(str(x) for x in by_creator.index),
+        comments_by_creator={str(k): int(v) for k, v in by_creator.items()},
+        comment_ids=tuple(str(x) for x in rows["comment_id"].head(MAX_IDS)),
+    )
+
+
 def find_clusters(
     c: pd.DataFrame, cfg: ScoringConfig, has_authors: bool
 ) -> tuple[SignalResult, list[Cluster]]:
@@ -156,22 +174,10 @@ def find_clusters(
     a = np.zeros(n)
     a[in_cluster] = 1.0 - 1.0 / m
     authors_of = {names[g]: int(v) for g, v in ordered["authors"].items()}
-    clusters: list[Cluster] = []
-    for name, rows in members.groupby("cluster", sort=False):
-        variants = rows["text"].value_counts()
-        by_creator = rows["creator"].value_counts()
-        clusters.append(
-            Cluster(
-                cluster_id=str(name),
-                text=str(variants.index[0]),
-                variants=tuple(str(v) for v in variants.index[:6]),
-                comments=len(rows),
-                authors=authors_of[str(name)] if has_authors else 0,
-                creators=tuple(str(x) for x in by_creator.index),
-                comments_by_creator={str(k): int(v) for k, v in by_creator.items()},
-                comment_ids=tuple(str(x) for x in rows["comment_id"].head(MAX_IDS)),
-            )
-        )
+    clusters = [
+        cluster_record(str(name), rows, authors_of[str(name)] if has_authors else 0)
+        for name, rows in members.groupby("cluster", sort=False)
+    ]
     clusters.sort(key=lambda cl: int(cl.cluster_id[1:]))
     return SignalResult(a, cluster_col), clusters
 
@@ -249,6 +255,38 @@ def _author_components(pairs: pd.DataFrame, cfg: ScoringConfig) -> tuple[np.ndar
     return np.asarray(authors, dtype=object), labels
 
 
+def pod_record(
+    pod_id: str, authors: Sequence[str], sub: pd.DataFrame, cfg: ScoringConfig, has_times: bool
+) -> Pod | None:
+    """A pod's evidence from its members' comments on its core creators (``creator_id``,
+    ``comment_id``, ``p``, ``delay_min``) in input order; None when it is not flagged."""
+    delays = sub["delay_min"].dropna() if has_times else pd.Series(dtype=float)
+    fast_share = float((delays <= cfg.pod_fast_minutes).mean()) if len(delays) else None
+    generic_share = float((sub["p"] < 0.5).mean()) if len(sub) else 0.0
+    reasons = []
+    if fast_share is not None and fast_share >= cfg.pod_fast_share:
+        reasons.append(
+            f"{fast_share:.0%} of their comments arrive within {cfg.pod_fast_minutes:g} minutes of posting"
+        )
+    if generic_share >= cfg.pod_generic_share:
+        reasons.append(f"{generic_share:.0%} of their comments are generic")
+    if not reasons:
+        return None
+    by_creator = sub.groupby("creator_id").size().sort_values(ascending=False)
+    return Pod(
+        pod_id=pod_id,
+        authors=tuple(authors),
+        creators=tuple(str(x) for x in by_creator.index),
+        comments=len(sub),
+        comments_by_creator={str(k): int(v) for k, v in by_creator.items()},
+        fast_share=fast_share,
+        median_delay_minutes=float(delays.median()) if len(delays) else None,
+        generic_share=generic_share,
+        why="; ".join(reasons),
+        comment_ids=tuple(str(x) for x in sub["comment_id"].head(MAX_IDS)),
+    )
+
+
 def find_pods(
     c: pd.DataFrame, cfg: ScoringConfig, has_times: bool
 ) -> tuple[SignalResult, list[Pod]]:
@@ -298,36 +336,11 @@ def find_pods(
     for k, (member_ids, _) in enumerate(found):
         sub = by_pod.get(k, member_frame.iloc[0:0])
         rows = sub["_row"].to_numpy()
-        delays = sub["delay_min"].dropna() if has_times else pd.Series(dtype=float)
-        fast_share = float((delays <= cfg.pod_fast_minutes).mean()) if len(delays) else None
-        generic_share = float((sub["p"] < 0.5).mean()) if len(sub) else 0.0
-        reasons = []
-        if fast_share is not None and fast_share >= cfg.pod_fast_share:
-            reasons.append(
-                f"{fast_share:.0%} of their comments arrive within {cfg.pod_fast_minutes:g} minutes of posting"
-            )
-        if generic_share >= cfg.pod_generic_share:
-            reasons.append(f"{generic_share:.0%} of their comments are generic")
-        if not reasons:
-            continue
-        pod_id = f"P{len(pods) + 1}"
-        pod_col[rows] = pod_id
-        a[rows] = 1.0
-        by_creator = sub.groupby("creator_id").size().sort_values(ascending=False)
-        pods.append(
-            Pod(
-                pod_id=pod_id,
-                authors=tuple(member_ids),
-                creators=tuple(str(x) for x in by_creator.index),
-                comments=len(rows),
-                comments_by_creator={str(k): int(v) for k, v in by_creator.items()},
-                fast_share=fast_share,
-                median_delay_minutes=float(delays.median()) if len(delays) else None,
-                generic_share=generic_share,
-                why="; ".join(reasons),
-                comment_ids=tuple(str(x) for x in sub["comment_id"].head(MAX_IDS)),
-            )
-        )
+        pod = pod_record(f"P{len(pods) + 1}", member_ids, sub, cfg, has_times)
+        if pod is not None:
+            pod_col[rows] = pod.pod_id
+            a[rows] = 1.0
+            pods.append(pod)
     return SignalResult(a, pod_col), pods
 
 
@@ -562,9 +575,14 @@ def find_bait(c: pd.DataFrame, cfg: ScoringConfig, has_category: bool) -> tuple[
         category = c["category"].to_numpy(dtype=object)
         from_model = np.isin(category, list(cfg.bait_categories))
         kind = np.where(from_model, category, lexical)
-        source = "the predictor's categories and a phrase list"
     else:
         kind = lexical
-        source = "a phrase list (no category column was given)"
     a = np.where(pd.notna(kind), 1.0, 0.0)
-    return SignalResult(a, kind), source
+    return SignalResult(a, kind), bait_source(has_category)
+
+
+def bait_source(has_category: bool) -> str:
+    """How bait was found, for the report's notes."""
+    if has_category:
+        return "the predictor's categories and a phrase list"
+    return "a phrase list (no category column was given)"

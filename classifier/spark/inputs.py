@@ -1,0 +1,285 @@
+"""The three tables read and checked on Spark with the scorer's own batch functions.
+
+Every Arrow batch goes through :mod:`classifier.scoring.inputs` (``normalize_comments``,
+``normalize_posts``, ``normalize_creators``), so a row gets the same values and problems as on
+one machine. What needs the whole table runs as joins: creators filled from the posts table,
+the last row of an id, posts and creators only seen in comments, which fields hold a value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from classifier.scoring.inputs import (
+    COMMENT_CHECKS,
+    CREATOR_COLUMNS,
+    CREATOR_FIELDS,
+    POST_COLUMNS,
+    POST_COUNTS,
+    POST_FIELDS,
+    _require,
+    normalize_comments,
+    normalize_creators,
+    normalize_posts,
+    read_exclusions,
+    require_comment_columns,
+)
+from classifier.scoring.labels import labels_from_columns
+from classifier.spark.session import (
+    cut,
+    map_batches,
+    number_lines,
+    schema,
+    spread,
+    types,
+    utc,
+)
+
+PROBLEM_SCHEMA = "source string, line long, field string, problem string"
+_COMMENTS = types(
+    string="creator_id post_id comment_id author_id reply_to text",
+    timestamp="created_at",
+    double="like_count",
+    boolean="is_creator_reply " + " ".join(f"_bad_{column}" for column, _ in COMMENT_CHECKS[1:]),
+)
+_POSTS = types(
+    string="post_id creator_id",
+    timestamp="posted_at",
+    boolean="sponsored",
+    double=" ".join(POST_COUNTS),
+)
+_CREATORS = types(string="creator_id currency platform language", double="followers price")
+_LABELS = types(double="p", string="label category lang")
+_PLACE = types(long="_line", string="_source")
+
+
+@dataclass
+class SparkInputs:
+    """:class:`classifier.scoring.inputs.Inputs` as DataFrames (materialized in ``persisted``)."""
+
+    comments: DataFrame  # usable rows: ids, text, times, creator_reply, excluded, maybe labels
+    posts: DataFrame  # POST_COLUMNS
+    creators: DataFrame  # CREATOR_COLUMNS + _order_kind, _order (ranking ties: input order)
+    problems: DataFrame  # PROBLEM_SCHEMA
+    present: frozenset[str]
+    notes: list[str]
+    rows: int  # usable comments
+    persisted: tuple[DataFrame, ...]
+
+
+def _source(what: str) -> Column:
+    name = F.input_file_name()
+    return F.when(name == "", F.lit(f"<{what} DataFrame>")).otherwise(name)
+
+
+def _select(df: DataFrame, what: str, columns: Iterable[str]) -> tuple[DataFrame, list[str]]:
+    """The columns the batch functions read, numbered in read order with their source.
+
+    Times Spark has typed travel as UTC microseconds (the names are returned) and become
+    tz-aware in the batch; naive timestamps go as text, which ``parse_times`` reads as UTC."""
+    selected, micros = [], []
+    for column in (c for c in columns if c in df.columns):
+        kind = df.schema[column].dataType
+        if isinstance(kind, T.TimestampType | T.DateType):
+            selected.append(F.unix_micros(df[column].cast("timestamp")).alias(column))
+            micros.append(column)
+        elif isinstance(kind, T.TimestampNTZType):
+            selected.append(df[column].cast("string").alias(column))
+        else:
+            selected.append(df[column])
+    return number_lines(df.select(*selected, _source(what).alias("_source"))), micros
+
+
+def collect(df: DataFrame, what: str) -> pd.DataFrame:
+    """``df`` on the driver as the single-machine scorer reads it: numbered rows with their
+    source, times tz-aware UTC whatever the session's time zone."""
+    src, micros = _select(df, what, df.columns)
+    return _batch(src.toPandas(), lambda frame: frame, micros)
+
+
+def _batch(batch: pd.DataFrame, normalize: Any, micros: list[str]) -> pd.DataFrame:
+    for column in micros:
+        batch[column] = utc(batch[column])
+    return normalize(batch)
+
+
+def _comment_batch(batch: pd.DataFrame, micros: list[str], labels: list[str]) -> pd.DataFrame:
+    out = _batch(batch, normalize_comments, micros)
+    return out.assign(**labels_from_columns(batch[labels])) if labels else out
+
+
+def _problems(df: DataFrame, field: Column, problem: Column) -> DataFrame:
+    return df.where(problem.isNotNull()).select(
+        F.col("_source").alias("source"),
+        F.col("_line").alias("line"),
+        field.alias("field"),
+        problem.alias("problem"),
+    )
+
+
+def _field_problems(norm: DataFrame, fields: tuple[str, ...]) -> DataFrame:
+    """The ``_p_<field>`` problems of normalized posts or creators, as ``field_problems``
+    reports them: a row without its id (the first field) reports only that."""
+    has_id = F.col(f"_p_{fields[0]}").isNull()
+    items = [F.struct(F.lit(f).alias("f"), F.col(f"_p_{f}").alias("p")) for f in fields]
+    rows = norm.select("_source", "_line", has_id.alias("_ok"), F.explode(F.array(*items)))
+    rows = rows.where(F.col("_ok") | (F.col("col.f") == fields[0]))
+    return _problems(rows, F.col("col.f"), F.col("col.p"))
+
+
+def _table(
+    spark: SparkSession,
+    df: DataFrame | None,
+    what: str,
+    columns: dict[str, str],
+    fields: tuple[str, ...],
+    normalize: Any,
+) -> tuple[DataFrame, DataFrame | None]:
+    """A posts or creators table, checked batch by batch; the row read last wins for an id.
+    Without one: an empty table of the same columns."""
+    spark_columns = {**columns, **_PLACE}
+    if df is None:
+        return spark.createDataFrame([], schema(spark_columns)), None
+    key = fields[0]
+    _require(
+        pd.DataFrame(columns=df.columns),
+        key,
+        f"the {what} DataFrame",
+        f"the {what} table needs a {key} column",
+    )
+    src, micros = _select(df, what, columns)
+    problems = {f"_p_{f}": "string" for f in fields}
+    norm = map_batches(src, _batch, schema({**spark_columns, **problems}), normalize, micros)
+    named = norm.where(F.col(key).isNotNull())
+    last = named.groupBy(key).agg(F.max("_line").alias("__last"))
+    table = named.join(last, [key]).where(F.col("_line") == F.col("__last"))
+    return table.select(*spark_columns), _field_problems(norm, fields)
+
+
+def _check_comments(df: DataFrame, text_column: str, has_posts: bool) -> DataFrame:
+    source = "the comments DataFrame"
+    if text_column != "text":
+        fix = f"pass the text column's name with --text-column (given: {text_column})"
+        _require(pd.DataFrame(columns=df.columns), text_column, source, fix)
+        df = df.drop("text").withColumnRenamed(text_column, "text")
+    require_comment_columns(df.columns, source, has_posts)
+    return df
+
+
+def prepare_inputs(
+    comments_df: DataFrame,
+    posts_df: DataFrame | None,
+    creators_df: DataFrame | None,
+    *,
+    text_column: str,
+    exclude_authors: Iterable[str] | str | Path | None,
+    label_columns: tuple[str, ...],
+) -> SparkInputs:
+    """:func:`classifier.scoring.inputs.prepare_inputs` on Spark; ``label_columns`` names the
+    ``label``/``score``/``category``/``lang`` columns to read labels from (empty: the model's)."""
+    spark = comments_df.sparkSession
+    frame = _check_comments(comments_df, text_column, posts_df is not None)
+    src, micros = _select(frame, "comments", [*_COMMENTS, *label_columns])
+    columns = {**_COMMENTS, **_PLACE, **(_LABELS if label_columns else {})}
+    norm = map_batches(spread(src), _comment_batch, schema(columns), micros, list(label_columns))
+    posts, post_problems = _table(spark, posts_df, "posts", _POSTS, POST_FIELDS, normalize_posts)
+    creators, creator_problems = _table(
+        spark, creators_df, "creators", _CREATORS, CREATOR_FIELDS, normalize_creators
+    )
+    if posts_df is not None:  # a comment without a creator takes its post's
+        owners = posts.where(F.col("creator_id").isNotNull()).select(
+            "post_id", F.col("creator_id").alias("__owner")
+        )
+        norm = norm.join(owners, ["post_id"], "left").withColumn(
+            "creator_id", F.coalesce("creator_id", "__owner")
+        )
+    bad = {"creator_id": F.col("creator_id").isNull()}
+    bad |= {column: F.col(f"_bad_{column}") for column, _ in COMMENT_CHECKS[1:]}
+    failed = F.coalesce(*[F.when(bad[c], F.lit(c)) for c, _ in COMMENT_CHECKS])
+    message = F.coalesce(*[F.when(bad[c], F.lit(m)) for c, m in COMMENT_CHECKS])
+    norm = norm.withColumn("__failed", failed).withColumn("__message", message)
+    comment_problems = _problems(norm, F.col("__failed"), F.col("__message"))
+
+    excluded = read_exclusions(exclude_authors)
+    own = F.col("author_id").isNotNull() & (F.col("author_id") == F.col("creator_id"))
+    on_list = F.col("author_id").isin(sorted(excluded)) if excluded else F.lit(False)
+    valid = norm.where(F.col("__failed").isNull()).select(
+        *[c for c in columns if not c.startswith("_bad_") and c != "is_creator_reply"],
+        (own | F.coalesce("is_creator_reply", F.lit(False))).alias("creator_reply"),
+        F.coalesce(on_list, F.lit(False)).alias("excluded"),
+        F.col("is_creator_reply").isNotNull().alias("__reply_given"),
+    )
+    valid = cut(valid, "read and check comments")
+    optional = ("comment_id", "author_id", "created_at", "like_count", "reply_to")
+    found = valid.agg(
+        *[F.max(F.col(c).isNotNull().cast("int")).alias(c) for c in optional],
+        F.max(F.col("__reply_given").cast("int")).alias("is_creator_reply"),
+        F.sum(F.col("excluded").cast("int")).alias("__excluded"),
+        F.count(F.lit(1)).alias("__rows"),
+    ).first()
+    present = {c for c in (*optional, "is_creator_reply") if found is not None and found[c] == 1}
+    comments = valid.drop("__reply_given")
+    if "comment_id" not in present:
+        comments = comments.withColumn(
+            "comment_id", F.concat_ws(":", F.col("_source"), F.col("_line").cast("string"))
+        )
+    merged_posts = _merge_posts(posts, comments)
+    merged_creators = _merge_creators(creators, comments)
+    present |= _present(merged_posts, ("posted_at", "sponsored", *POST_COUNTS))
+    present |= _present(merged_creators, ("followers", "platform", "price", "currency"))
+    notes = []
+    if excluded:
+        hits = int(found["__excluded"] or 0) if found is not None else 0
+        notes.append(
+            f"{len(excluded)} author id(s) on the exclusion list; {hits} of their comments left out"
+        )
+    problems = comment_problems
+    for more in (post_problems, creator_problems):
+        problems = problems.unionByName(more) if more is not None else problems
+    return SparkInputs(
+        comments,
+        merged_posts,
+        merged_creators,
+        problems,
+        frozenset(present),
+        notes,
+        int(found["__rows"]) if found is not None else 0,
+        (valid, merged_posts, merged_creators),
+    )
+
+
+def _merge_posts(posts: DataFrame, comments: DataFrame) -> DataFrame:
+    """The posts table plus the posts only seen in comments (creator: the post's first
+    comment's), as ``_merge_posts`` builds it."""
+    seen = comments.groupBy("post_id").agg(F.min_by("creator_id", "_line").alias("__seen"))
+    merged = posts.join(seen, ["post_id"], "full").withColumn(
+        "creator_id", F.coalesce("creator_id", "__seen")
+    )
+    return cut(merged.where(F.col("creator_id").isNotNull()).select(*POST_COLUMNS), "posts table")
+
+
+def _merge_creators(creators: DataFrame, comments: DataFrame) -> DataFrame:
+    """The creators table plus creators only seen in comments; ``_order_kind``/``_order`` keep
+    the single-machine order (table rows by line, then the others by first comment)."""
+    seen = comments.groupBy("creator_id").agg(F.min("_line").alias("__seen"))
+    merged = creators.join(seen, ["creator_id"], "full").select(
+        *CREATOR_COLUMNS,
+        F.when(F.col("_line").isNull(), 1).otherwise(0).cast("long").alias("_order_kind"),
+        F.coalesce("_line", "__seen").alias("_order"),
+    )
+    return cut(merged, "creators table")
+
+
+def _present(df: DataFrame, columns: Iterable[str]) -> set[str]:
+    """The columns of ``df`` that hold at least one value (one small action)."""
+    names = list(columns)
+    row = df.agg(*[F.max(F.col(c).isNotNull().cast("int")).alias(c) for c in names]).first()
+    return {c for c in names if row is not None and row[c] == 1}

@@ -1,0 +1,234 @@
+"""Pods (authors who comment together on the same creators) and commenter overlap across
+creators, with joins and group-bys; the evidence of each pod is computed as ``find_pods``
+computes it, and the overlap as ``creator_overlap`` ranks it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pyspark.sql import DataFrame, Window
+from pyspark.sql import functions as F
+
+from classifier.scoring.config import ScoringConfig
+from classifier.scoring.signals import _pod_candidates, pod_record
+from classifier.spark.clusters import components, evidence_row
+from classifier.spark.session import cut, objects
+
+_POD_ROWS = (
+    "_component long, creators array<string>, comments long, creator_counts array<long>, fast_share double, "
+    "median_delay_minutes double, generic_share double, why string, comment_ids array<string>"
+)
+
+
+def _pod_record(rows: pd.DataFrame, cfg: ScoringConfig, has_times: bool) -> pd.DataFrame:
+    """One pod's evidence as ``find_pods`` makes it (none when it is not flagged)."""
+    rows = rows.sort_values("_line", kind="stable").reset_index(drop=True)
+    sub = pd.DataFrame(
+        {
+            "creator_id": objects(rows["creator_id"]),
+            "comment_id": objects(rows["comment_id"]),
+            "p": rows["p"].to_numpy(dtype=float),
+            "delay_min": pd.to_numeric(rows["delay_min"]).to_numpy(dtype=float),
+        }
+    )
+    return evidence_row(rows, pod_record("", (), sub, cfg, has_times), _POD_ROWS)
+
+
+_CANDIDATES = "author string, creator string, first long"
+
+
+def _candidates(rows: pd.DataFrame, cfg: ScoringConfig, has_times: bool) -> pd.DataFrame:
+    """The scorer's pod candidates (author, creator) for a bucket of whole authors, with the
+    pair's first line (an author's node id is its smallest, as the scorer numbers authors)."""
+    rows = rows.sort_values("_line", kind="stable")
+    pairs = _pod_candidates(rows, cfg, has_times)[["author", "creator"]]
+    first = rows.groupby(["author_id", "creator_id"])["_line"].min().rename("first")
+    return pairs.join(first, on=["author", "creator"])
+
+
+def pods(c: DataFrame, cfg: ScoringConfig, has_times: bool) -> tuple[DataFrame, DataFrame]:
+    """Per (author, creator) of a flagged pod: its pod_id; and the pods' evidence.
+    ``find_pods`` with Spark joins and group-bys."""
+    work = c.where(F.col("author_id").isNotNull()).select(
+        "author_id", "creator_id", "p", "delay_min", "_line"
+    )
+    buckets = 2 * c.sparkSession.sparkContext.defaultParallelism
+    cand = (
+        work.groupBy(F.pmod(F.hash("author_id"), F.lit(buckets)))
+        .applyInPandas(lambda g: _candidates(g, cfg, has_times), _CANDIDATES)
+        .transform(lambda d: cut(d, "pods: candidates"))
+    )
+    nodes = cand.groupBy("author").agg(
+        F.min("first").alias("node"), F.count(F.lit(1)).alias("degree")
+    )
+    a = cand.select(F.col("author").alias("a1"), "creator")
+    b = cand.select(F.col("author").alias("a2"), "creator")
+    shared = (
+        a.join(b, ["creator"])
+        .where(F.col("a1") < F.col("a2"))
+        .groupBy("a1", "a2")
+        .agg(F.count(F.lit(1)).alias("shared"))
+    )
+    n1 = nodes.select(
+        F.col("author").alias("a1"), F.col("node").alias("src"), F.col("degree").alias("d1")
+    )
+    n2 = nodes.select(
+        F.col("author").alias("a2"), F.col("node").alias("dst"), F.col("degree").alias("d2")
+    )
+    jaccard = F.col("shared").cast("double") / (F.col("d1") + F.col("d2") - F.col("shared")).cast(
+        "double"
+    )
+    edges = (
+        shared.join(n1, ["a1"])
+        .join(n2, ["a2"])
+        .where((F.col("shared") >= cfg.pod_min_shared) & (jaccard >= cfg.pod_min_jaccard))
+        .select("src", "dst")
+    )
+    found = components(edges)
+    members = nodes.join(found, ["node"]).select("author", F.col("component").alias("_component"))
+    sizes = (
+        members.groupBy("_component")
+        .agg(
+            F.count(F.lit(1)).alias("size"), F.sort_array(F.collect_list("author")).alias("authors")
+        )
+        .where(F.col("size") >= cfg.pod_min_authors)
+    )
+    in_pod = members.join(sizes.select("_component", "size"), ["_component"])
+    need = F.greatest(F.lit(2), F.ceil(F.col("size") * 0.5))
+    core = (
+        cand.join(in_pod, ["author"])
+        .groupBy("_component", "size", "creator")
+        .agg(F.count(F.lit(1)).alias("k"))
+        .where(F.col("k") >= need)
+    )
+    kept = (
+        core.groupBy("_component")
+        .agg(F.count(F.lit(1)).alias("cores"))
+        .where(F.col("cores") >= cfg.pod_min_shared)
+    )
+    member_pairs = (
+        in_pod.join(kept.select("_component"), ["_component"])
+        .join(core.select("_component", "creator"), ["_component"])
+        .select(
+            F.col("author").alias("author_id"), F.col("creator").alias("creator_id"), "_component"
+        )
+    )
+    rows = c.join(F.broadcast(member_pairs), ["author_id", "creator_id"]).select(
+        "_component", "creator_id", "comment_id", "p", "delay_min", "_line"
+    )
+    records = rows.groupBy("_component").applyInPandas(
+        lambda frame: _pod_record(frame, cfg, has_times), _POD_ROWS
+    )
+    flagged = records.join(sizes, ["_component"])
+    ordered = Window.orderBy(F.desc("size"), F.asc("_component"))
+    evidence = (
+        flagged.withColumn("_num", F.row_number().over(ordered))
+        .select(
+            F.concat(F.lit("P"), F.col("_num").cast("string")).alias("pod_id"),
+            "_num",
+            "_component",
+            "authors",
+            "creators",
+            "comments",
+            F.map_from_arrays("creators", "creator_counts").alias("comments_by_creator"),
+            "fast_share",
+            "median_delay_minutes",
+            "generic_share",
+            "why",
+            "comment_ids",
+        )
+        .transform(lambda d: cut(d, "pods: evidence"))
+    )
+    pod_pairs = member_pairs.join(evidence.select("_component", "pod_id"), ["_component"]).select(
+        "author_id", "creator_id", "pod_id"
+    )
+    return pod_pairs, evidence.drop("_component")
+
+
+def _top_overlap(rows: pd.DataFrame, top: int = 3) -> pd.DataFrame:
+    """For the creators of one bucket (``mine``), the ``top`` creators sharing most commenters.
+
+    ``rows`` holds every (author, creator) pair of the authors who comment on a creator of the
+    bucket, so one sparse product gives the bucket's rows of the creator x creator overlap;
+    ties go to the creator seen first in the input, as in ``creator_overlap``.
+    """
+    from scipy import sparse
+
+    author_codes, _ = pd.factorize(rows["author_id"])
+    creator_codes, creators = pd.factorize(rows["creator_id"])
+    matrix = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.int64), (author_codes, creator_codes)),
+        shape=(int(author_codes.max()) + 1, len(creators)),
+    )
+    matrix.sum_duplicates()
+    matrix.data[:] = 1
+    mine = np.unique(creator_codes[rows["mine"].to_numpy(dtype=bool)])
+    shared = (matrix[:, mine].T @ matrix).tocoo()
+    row, col, count = mine[shared.row], shared.col, shared.data
+    keep = row != col
+    row, col, count = row[keep], col[keep], count[keep]
+    order = (
+        pd.Series(rows["order"].to_numpy(), index=creator_codes)
+        .groupby(level=0)
+        .min()
+        .reindex(np.arange(len(creators)))
+        .to_numpy()
+    )
+    ranked = np.lexsort((order[col], -count, row))
+    row, col, count = row[ranked], col[ranked], count[ranked]
+    start = np.r_[True, row[1:] != row[:-1]]
+    rank = np.arange(len(row)) - np.maximum.accumulate(np.where(start, np.arange(len(row)), 0))
+    best = rank < top
+    names = np.asarray(creators, dtype=object)
+    return pd.DataFrame(
+        {
+            "creator_id": pd.Series(names[row[best]], dtype=object),
+            "r": rank[best].astype(np.int64) + 1,
+            "other": pd.Series(names[col[best]], dtype=object),
+            "shared": count[best].astype(np.int64),
+        }
+    )
+
+
+def overlap(c: DataFrame, top: int = 3) -> DataFrame:
+    """``creator_overlap``: per creator, the ``top`` creators sharing most commenters (JSON).
+
+    Creators go to buckets; each bucket receives the full creator list of every author who
+    comments on one of its creators (an author is copied to at most one bucket per creator),
+    and computes its rows of the overlap with one sparse product: no creator x creator table
+    is ever shuffled.
+    """
+    work = (
+        c.where(F.col("author_id").isNotNull())
+        .groupBy("author_id", "creator_id")
+        .agg(F.min("_line").alias("first"))
+    )
+    order = work.groupBy("creator_id").agg(F.min("first").alias("order"))
+    multi = work.groupBy("author_id").agg(F.count(F.lit(1)).alias("k")).where(F.col("k") >= 2)
+    buckets = 2 * c.sparkSession.sparkContext.defaultParallelism
+    mw = (
+        work.join(multi.select("author_id"), ["author_id"])
+        .join(order, ["creator_id"])
+        .select(
+            "author_id",
+            "creator_id",
+            "order",
+            F.pmod(F.hash("creator_id"), F.lit(buckets)).alias("_b"),
+        )
+    )
+    targets = mw.select("author_id", F.col("_b").alias("_target")).distinct()
+    rows = mw.join(targets, ["author_id"]).withColumn("mine", F.col("_b") == F.col("_target"))
+    return (
+        rows.repartition(buckets, "_target")  # a fixed count: AQE keeps one task per bucket
+        .groupBy("_target")
+        .applyInPandas(
+            lambda frame: _top_overlap(frame, top),
+            "creator_id string, r long, other string, shared long",
+        )
+        .groupBy("creator_id")
+        .agg(
+            F.to_json(F.sort_array(F.collect_list(F.struct("r", "other", "shared")))).alias(
+                "_overlap"
+            )
+        )
+    )

@@ -1,0 +1,126 @@
+"""Labels on the executors: :func:`predict_df`, and the labels the scorer needs."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+from classifier.io.problems import InputError
+from classifier.scoring.config import ScoringConfig
+from classifier.scoring.textsim import key_units, text_keys
+from classifier.spark.session import ModelRef, cut, model_ref, worker_predictor
+
+PREDICTION_COLUMNS = ("label", "score", "lang")
+
+
+def _predict_texts(predictor: Any, texts: pd.Series, *, reasons: bool, extra: bool) -> pd.DataFrame:
+    """Predictions for one Arrow batch, one model call per distinct text."""
+    values = texts.astype(object).where(texts.notna(), None).to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values)
+    predictions = predictor.predict([*list(uniques), None], explain=reasons)
+    take = np.where(codes < 0, len(uniques), codes)
+    fields = ["label", "score", "lang", *(["category", "error"] if extra else [])]
+    columns = {name: np.array([getattr(p, name) for p in predictions])[take] for name in fields}
+    columns["score"] = columns["score"].astype(float)
+    if reasons:
+        columns["reasons"] = np.array(
+            [list(p.reasons) for p in predictions] + [None], dtype=object
+        )[:-1][take]
+    return pd.DataFrame(columns)
+
+
+def prediction_udf(ref: ModelRef, *, reasons: bool, extra: bool) -> Any:
+    fields = ["label string", "score double", "lang string"]
+    if reasons:
+        fields.append("reasons array<string>")
+    if extra:
+        fields += ["category string", "error string"]
+
+    def predict(batches: Iterator[pd.Series]) -> Iterator[pd.DataFrame]:
+        predictor = worker_predictor(ref)
+        for texts in batches:
+            yield _predict_texts(predictor, texts, reasons=reasons, extra=extra)
+
+    return F.pandas_udf(predict, ", ".join(fields))  # type: ignore[call-overload]
+
+
+def predict_df(
+    df: DataFrame,
+    text_col: str = "text",
+    model: str | os.PathLike[str] | None = None,
+    reasons: bool = False,
+    *,
+    ship_model: bool = True,
+) -> DataFrame:
+    """``df`` with ``label``, ``score`` and ``lang`` (and ``reasons``) for the text in ``text_col``.
+
+    The same predictions as ``classifier.load(model).predict(texts)``: a row that is not
+    usable text gets a null label and score. ``model`` is a model directory (default:
+    $GENUINE_MODEL, else the shipped model), checked on the driver; with ``ship_model`` it is
+    sent to every executor with ``SparkContext.addFile``, else it must be readable at the same
+    path everywhere (shared storage). Columns of ``df`` with these names are replaced.
+    """
+    if text_col not in df.columns:
+        raise InputError(
+            f"column '{text_col}' not found in the DataFrame; columns are {df.columns}; "
+            "pass text_col=<the column holding the comment>"
+        )
+    ref = model_ref(df.sparkSession, model, ship_model)
+    added = [*PREDICTION_COLUMNS, *(["reasons"] if reasons else [])]
+    tmp = "__genuine_prediction"
+    predicted = df.select(
+        *[df[c] for c in df.columns if c not in added],
+        prediction_udf(ref, reasons=reasons, extra=False)(df[text_col]).alias(tmp),
+    )
+    return predicted.select(
+        *[predicted[c] for c in predicted.columns if c != tmp],
+        *[F.col(f"{tmp}.{name}").alias(name) for name in added],
+    )
+
+
+def _keys_udf(min_units: float) -> Any:
+    """The scorer's comparison key of each text, or null when it is too short to compare."""
+
+    def keys(batches: Iterator[pd.Series]) -> Iterator[pd.Series]:
+        for texts in batches:
+            key = text_keys(texts.astype(object))
+            yield key.where(pd.Series(key_units(key) >= min_units, index=key.index), None)
+
+    return F.pandas_udf(keys, "string")  # type: ignore[call-overload]
+
+
+def attach_labels(
+    valid: DataFrame, ref: ModelRef | None, label_field: str, cfg: ScoringConfig
+) -> tuple[DataFrame, Column, Column]:
+    """:func:`classifier.scoring.labels.attach_labels` in Spark: ``p``, ``label``, ``category``,
+    ``lang`` from the model (``ref``) or already there from the label columns; ``counted`` and
+    the copy-paste ``_key``. Returns the labeled rows (materialized), which rows have no usable
+    label, and why."""
+    if ref is None:
+        labeled = valid.withColumn("__error", F.lit(None).cast("string"))
+        reason = F.lit(
+            f"no usable {label_field} (expected a score in [0, 1] or label substantive/generic)"
+        )
+    else:
+        prediction = prediction_udf(ref, reasons=False, extra=True)(F.col("text"))
+        labeled = valid.withColumn("__pred", prediction).select(
+            *valid.columns,
+            *[F.col(f"__pred.{c}").alias(c) for c in ("label", "category", "lang")],
+            F.col("__pred.score").alias("p"),
+            F.col("__pred.error").alias("__error"),
+        )
+        reason = F.concat(
+            F.lit("the predictor could not label it"),
+            F.coalesce(F.concat(F.lit(": "), F.col("__error")), F.lit("")),
+        )
+    counted = ~(F.col("excluded") | F.col("creator_reply"))
+    labeled = labeled.withColumn("counted", counted).withColumn(
+        "_key", F.when(counted, _keys_udf(cfg.dupe_min_units)(F.col("text")))
+    )
+    return cut(labeled, "labels"), F.col("p").isNull() | F.isnan("p"), reason

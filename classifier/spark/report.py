@@ -1,0 +1,155 @@
+"""The result of :func:`score_creators_df`: Spark DataFrames with the single-machine tables'
+columns, written as Parquet or collected into a :class:`CreatorReport`."""
+
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, astuple, dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from classifier.io.problems import RowProblem
+from classifier.scoring.columns import RANKING_NOTE, missing_columns
+from classifier.scoring.config import ScoringConfig
+from classifier.scoring.report import CreatorReport
+from classifier.scoring.report_data import COMMENT_COLUMNS, CREATOR_COLUMNS, POST_COLUMNS
+from classifier.scoring.signals import Burst, Cluster, Pod, RepeatAuthor
+from classifier.spark.creators import COMMENTS, CREATORS, POSTS, evidence_schema, record
+from classifier.spark.inputs import PROBLEM_SCHEMA
+from classifier.spark.session import schema
+
+TABLES = ("creators", "posts", "comments", "clusters", "pods", "bursts", "repeat_authors")
+_LIST_COLUMNS = ("reasons", "missing_signals", "missing_columns", "economics_missing")
+
+
+@dataclass(frozen=True)
+class SparkCreatorReport:
+    """:class:`classifier.scoring.CreatorReport` as Spark DataFrames.
+
+    ``creators``, ``posts`` and ``comments`` have the columns of the single-machine tables;
+    ``clusters``, ``pods``, ``bursts`` and ``repeat_authors`` one row per evidence record (the
+    fields of :class:`~classifier.scoring.Cluster` etc.); ``problems`` one row per bad input
+    row (source, line, field, problem). The DataFrames are persisted; call :meth:`unpersist`
+    when done.
+    """
+
+    creators: DataFrame
+    posts: DataFrame
+    comments: DataFrame
+    clusters: DataFrame
+    pods: DataFrame
+    bursts: DataFrame
+    repeat_authors: DataFrame
+    problems: DataFrame
+    signals_off: dict[str, str]
+    notes: tuple[str, ...]
+    label_source: str
+    config: ScoringConfig
+    _persisted: tuple[DataFrame, ...] = ()
+
+    def flags(self) -> dict[str, Any]:
+        """Signals off, notes, labels, config and evidence counts (small; no data collected)."""
+        return {
+            "ranking": RANKING_NOTE,
+            "missing_columns": [use.to_dict() for use in missing_columns(self.signals_off)],
+            "signals_off": self.signals_off,
+            "notes": list(self.notes),
+            "labels_from": self.label_source,
+            "config": self.config.to_dict(),
+        }
+
+    def write(self, out_dir: str | os.PathLike[str], *, mode: str = "overwrite") -> list[str]:
+        """Every table as a Parquet folder under ``out_dir`` (``creators/``, ``comments/``...),
+        plus ``flags.json`` (written on the driver; local or mounted paths only)."""
+        out = str(out_dir).rstrip("/")
+        written = [f"{out}/{name}" for name in (*TABLES, "problems")]
+
+        def save(path: str) -> None:
+            getattr(self, path.rsplit("/", 1)[1]).write.mode(mode).parquet(path)
+
+        with ThreadPoolExecutor(4) as pool:  # small tables: their jobs overlap, not queue
+            list(pool.map(save, written))  # list(): a failed write raises here
+        if "://" not in out or out.startswith("file://"):
+            from classifier.io.atomic import atomic_write_text
+
+            local = Path(out.removeprefix("file://"))
+            local.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(self.flags(), ensure_ascii=False, indent=1) + "\n"
+            atomic_write_text(local / "flags.json", text)
+            written.append(str(local / "flags.json"))
+        return written
+
+    def to_report(self) -> CreatorReport:
+        """Collect everything into a :class:`CreatorReport` (small inputs only: it brings every
+        comment to the driver), e.g. for ``report.html``."""
+        creators = self.creators.orderBy("rank").toPandas()
+        for column in _LIST_COLUMNS:
+            creators[column] = creators[column].map(
+                lambda r: [] if r is None else [str(x) for x in r]
+            )
+        creators["provisional"] = creators["provisional"].astype(bool)
+        posts = self.posts.orderBy("creator_id", "posted_at", "post_id").toPandas()
+        comments = self.comments.orderBy("_line").toPandas()
+        posts["posted_at"] = pd.to_datetime(posts["posted_at"], utc=True)
+        comments["created_at"] = pd.to_datetime(comments["created_at"], utc=True)
+
+        def records(df: DataFrame, cls: type) -> tuple[Any, ...]:
+            return tuple(record(cls, row.asDict(recursive=True)) for row in df.collect())
+
+        problems = self.problems.orderBy("source", "line", "field").collect()
+        return CreatorReport(
+            creators=creators[list(CREATOR_COLUMNS)],
+            posts=posts[list(POST_COLUMNS)],
+            comments=comments[list(COMMENT_COLUMNS)],
+            clusters=records(self.clusters.orderBy("_num"), Cluster),
+            pods=records(self.pods.orderBy("_num"), Pod),
+            bursts=records(self.bursts.orderBy(F.desc("early_share"), "post_id"), Burst),
+            repeat_authors=records(
+                self.repeat_authors.orderBy(F.desc("generic_comments"), "creator_id"),
+                RepeatAuthor,
+            ),
+            problems=tuple(RowProblem(r.source, int(r.line), r.field, r.problem) for r in problems),
+            signals_off=dict(self.signals_off),
+            notes=self.notes,
+            label_source=self.label_source,
+            config=self.config,
+        )
+
+    @classmethod
+    def from_report(cls, spark: SparkSession, report: CreatorReport) -> SparkCreatorReport:
+        """A single-machine report as DataFrames (how small inputs are scored)."""
+
+        def table(frame: pd.DataFrame, columns: dict[str, str]) -> DataFrame:
+            return spark.createDataFrame(frame[list(columns)], schema(columns))
+
+        def evidence(items: tuple[Any, ...], kind: type, numbered: bool) -> DataFrame:
+            rows = [
+                {**asdict(x), **({"_num": i + 1} if numbered else {})} for i, x in enumerate(items)
+            ]
+            return spark.createDataFrame(rows, evidence_schema(kind, numbered))
+
+        problems = [astuple(p)[:4] for p in report.problems]
+        return cls(
+            creators=table(report.creators, CREATORS),
+            posts=table(report.posts, POSTS),
+            comments=table(report.comments, COMMENTS),
+            clusters=evidence(report.clusters, Cluster, True),
+            pods=evidence(report.pods, Pod, True),
+            bursts=evidence(report.bursts, Burst, False),
+            repeat_authors=evidence(report.repeat_authors, RepeatAuthor, False),
+            problems=spark.createDataFrame(problems, PROBLEM_SCHEMA),
+            signals_off=report.signals_off,
+            notes=report.notes,
+            label_source=report.label_source,
+            config=report.config,
+        )
+
+    def unpersist(self) -> None:
+        for df in self._persisted:
+            df.unpersist()
