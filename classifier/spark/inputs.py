@@ -116,7 +116,8 @@ def _comment_batch(batch: pd.DataFrame, micros: list[str], labels: list[str]) ->
     return out.assign(**labels_from_columns(batch[labels])) if labels else out
 
 
-def _problems(df: DataFrame, field: Column, problem: Column) -> DataFrame:
+def problem_rows(df: DataFrame, field: Column, problem: Column) -> DataFrame:
+    """The rows of ``df`` with a problem, as (source, line, field, problem)."""
     return df.where(problem.isNotNull()).select(
         F.col("_source").alias("source"),
         F.col("_line").alias("line"),
@@ -132,7 +133,7 @@ def _field_problems(norm: DataFrame, fields: tuple[str, ...]) -> DataFrame:
     items = [F.struct(F.lit(f).alias("f"), F.col(f"_p_{f}").alias("p")) for f in fields]
     rows = norm.select("_source", "_line", has_id.alias("_ok"), F.explode(F.array(*items)))
     rows = rows.where(F.col("_ok") | (F.col("col.f") == fields[0]))
-    return _problems(rows, F.col("col.f"), F.col("col.p"))
+    return problem_rows(rows, F.col("col.f"), F.col("col.p"))
 
 
 def _table(
@@ -206,7 +207,7 @@ def prepare_inputs(
     failed = F.coalesce(*[F.when(bad[c], F.lit(c)) for c, _ in COMMENT_CHECKS])
     message = F.coalesce(*[F.when(bad[c], F.lit(m)) for c, m in COMMENT_CHECKS])
     norm = norm.withColumn("__failed", failed).withColumn("__message", message)
-    comment_problems = _problems(norm, F.col("__failed"), F.col("__message"))
+    comment_problems = problem_rows(norm, F.col("__failed"), F.col("__message"))
 
     excluded = read_exclusions(exclude_authors)
     own = F.col("author_id").isNotNull() & (F.col("author_id") == F.col("creator_id"))

@@ -32,7 +32,7 @@ from classifier.spark.creators import (
     score_bucket,
     spark_type,
 )
-from classifier.spark.inputs import SparkInputs, collect, prepare_inputs
+from classifier.spark.inputs import SparkInputs, collect, prepare_inputs, problem_rows
 from classifier.spark.pods import overlap, pods
 from classifier.spark.predict import attach_labels
 from classifier.spark.report import SparkCreatorReport
@@ -137,21 +137,51 @@ def score_creators_df(
         ref = model_ref(spark, model, ship_model)
         source = f"model {open_model_dir(model, verify=False).identity.label}"
     every, bad, reason = attach_labels(inputs.comments, ref, field, cfg)
-    label_problems = every.where(bad).select(
-        F.col("_source").alias("source"),
-        F.col("_line").alias("line"),
-        F.lit(field).alias("field"),
-        reason.alias("problem"),
-    )
+    label_problems = problem_rows(every.where(bad), F.lit(field), reason)
     labeled = every.where(~bad)
-    present = inputs.present
-    has_authors, has_times = "author_id" in present, "created_at" in present
     has_category = not labeled.where(F.col("category").isNotNull()).isEmpty()
-
+    ctx = Context(cfg, inputs.present, has_category)
     c = _delays(labeled, inputs.posts)
-    copies, clusters = copy_paste(c, cfg, has_authors)
+    union, clusters, pod_evidence = _per_creator(inputs, labeled, c, ctx)
+    creator_rows = union.where(F.col("_kind") == "creator")
+    creators = (
+        creator_rows.drop("rank", "tier_percentile", "tier_peers")
+        .groupBy(F.lit(0).alias("_all"))
+        .applyInPandas(rank_creators, schema(CREATORS))
+    )
+
+    def evidence(column: str, cls: type) -> DataFrame:
+        items = F.from_json(column, f"array<{spark_type(cls)}>")
+        return creator_rows.select(F.explode(items).alias("e")).select("e.*")
+
+    notes = (*inputs.notes, f"labels from {source}", f"bait found with {bait_source(has_category)}")
+    return SparkCreatorReport(
+        creators=creators,
+        posts=union.where(F.col("_kind") == "post").select(*POST_COLUMNS),
+        comments=union.where(F.col("_kind") == "comment").select(*COMMENT_COLUMNS),
+        clusters=clusters,
+        pods=pod_evidence,
+        bursts=evidence("_bursts", Burst),
+        repeat_authors=evidence("_repeats", RepeatAuthor),
+        problems=inputs.problems.unionByName(label_problems),
+        signals_off=_signals_off(inputs.present, has_category, 0),
+        notes=notes,
+        label_source=source,
+        config=cfg,
+        _persisted=(*inputs.persisted, every, c, clusters, pod_evidence, union),
+    )
+
+
+def _per_creator(
+    inputs: SparkInputs, labeled: DataFrame, c: DataFrame, ctx: Context
+) -> tuple[DataFrame, DataFrame, DataFrame]:
+    """The signals across creators, then the three tables' rows from ``score_bucket`` over
+    buckets of creators (materialized); also the clusters' and pods' evidence."""
+    spark = c.sparkSession
+    has_authors = "author_id" in ctx.present
+    copies, clusters = copy_paste(c, ctx.config, has_authors)
     if has_authors:
-        pod_pairs, pod_evidence = pods(c, cfg, has_times)
+        pod_pairs, pod_evidence = pods(c, ctx.config, "created_at" in ctx.present)
         near = cut(overlap(c), "commenter overlap")
     else:
         pod_pairs = spark.createDataFrame([], "author_id string, creator_id string, pod_id string")
@@ -165,7 +195,6 @@ def score_creators_df(
     comments = enriched.unionByName(labeled.where(~F.col("counted")), allowMissingColumns=True)
     comments = comments.withColumn("created_at", F.unix_micros("created_at"))
     side = _side(inputs, clusters, pod_evidence, near)
-    ctx = Context(cfg, present, has_category)
     # Creators in buckets, a multiple of the cores (2 per core, more when a bucket would pass
     # BUCKET_ROWS comments): one pandas pipeline per bucket, whose fixed cost is a good part of a
     # second, not one per creator; every step groups by creator, so the bucketing changes no
@@ -180,32 +209,4 @@ def score_creators_df(
         .applyInPandas(lambda left, right: score_bucket(left, right, ctx), UNION_SCHEMA)
         .transform(lambda d: cut(d, "per-creator metric"))
     )
-
-    creator_rows = union.where(F.col("_kind") == "creator")
-    creators = (
-        creator_rows.drop("rank", "tier_percentile", "tier_peers")
-        .groupBy(F.lit(0).alias("_all"))
-        .applyInPandas(rank_creators, schema(CREATORS))
-    )
-
-    def evidence(column: str, cls: type) -> DataFrame:
-        items = F.from_json(column, f"array<{spark_type(cls)}>")
-        return creator_rows.select(F.explode(items).alias("e")).select("e.*")
-
-    problems = inputs.problems.unionByName(label_problems)
-    notes = (*inputs.notes, f"labels from {source}", f"bait found with {bait_source(has_category)}")
-    return SparkCreatorReport(
-        creators=creators,
-        posts=union.where(F.col("_kind") == "post").select(*POST_COLUMNS),
-        comments=union.where(F.col("_kind") == "comment").select(*COMMENT_COLUMNS),
-        clusters=clusters,
-        pods=pod_evidence,
-        bursts=evidence("_bursts", Burst),
-        repeat_authors=evidence("_repeats", RepeatAuthor),
-        problems=problems,
-        signals_off=_signals_off(present, has_category, 0),
-        notes=notes,
-        label_source=source,
-        config=cfg,
-        _persisted=(*inputs.persisted, every, c, clusters, pod_evidence, union),
-    )
+    return union, clusters, pod_evidence
