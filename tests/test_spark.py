@@ -286,6 +286,27 @@ def test_small_inputs_are_scored_on_the_driver_with_the_same_results(
     )
 
 
+def test_small_inputs_from_several_files_keep_each_row_s_file(spark, tmp_path):
+    """The small-input path reads a folder of Parquet files as the distributed path does: each
+    comment keeps the file it came from (Spark forgets it past a limit), and a bad row is
+    reported against its own file."""
+    from classifier.spark import score_creators_df
+
+    frame = pd.read_csv(EXAMPLES / "comments.csv").head(300)
+    frame["label"] = np.where(frame.index % 3 == 0, "generic", "substantive")
+    frame.loc[250, "text"] = ""
+    folder = tmp_path / "comments"
+    folder.mkdir()
+    frame.iloc[:200].to_parquet(folder / "a.parquet", index=False)
+    frame.iloc[200:].to_parquet(folder / "b.parquet", index=False)
+    got = score_creators_df(spark.read.parquet(str(folder))).to_report()
+    files = sorted({Path(str(s).removeprefix("file:")).name for s in got.comments["_source"]})
+    assert files == ["a.parquet", "b.parquet"]
+    assert [(Path(p.source.removeprefix("file:")).name, p.field) for p in got.problems] == [
+        ("b.parquet", "text")
+    ]
+
+
 def test_report_writes_parquet_and_flags(both, tmp_path):
     import json
 

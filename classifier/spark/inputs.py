@@ -80,8 +80,11 @@ def _source(what: str) -> Column:
     return F.when(name == "", F.lit(f"<{what} DataFrame>")).otherwise(name)
 
 
-def _select(df: DataFrame, what: str, columns: Iterable[str]) -> tuple[DataFrame, list[str]]:
-    """The columns the batch functions read, numbered in read order with their source.
+def _select(
+    df: DataFrame, what: str, columns: Iterable[str], limit: int | None = None
+) -> tuple[DataFrame, list[str]]:
+    """The columns the batch functions read (the first ``limit`` rows), numbered in read order
+    with their source.
 
     Times Spark has typed travel as UTC microseconds (the names are returned) and become
     tz-aware in the batch; naive timestamps go as text, which ``parse_times`` reads as UTC."""
@@ -95,13 +98,15 @@ def _select(df: DataFrame, what: str, columns: Iterable[str]) -> tuple[DataFrame
             selected.append(df[column].cast("string").alias(column))
         else:
             selected.append(df[column])
-    return number_lines(df.select(*selected, _source(what).alias("_source"))), micros
+    # The source before the limit: past a limit's shuffle Spark no longer knows the file.
+    picked = df.select(*selected, _source(what).alias("_source"))
+    return number_lines(picked if limit is None else picked.limit(limit)), micros
 
 
-def collect(df: DataFrame, what: str) -> pd.DataFrame:
-    """``df`` on the driver as the single-machine scorer reads it: numbered rows with their
-    source, times tz-aware UTC whatever the session's time zone."""
-    src, micros = _select(df, what, df.columns)
+def collect(df: DataFrame, what: str, limit: int | None = None) -> pd.DataFrame:
+    """``df`` (its first ``limit`` rows) on the driver as the single-machine scorer reads it:
+    numbered rows with their source, times tz-aware UTC whatever the session's time zone."""
+    src, micros = _select(df, what, df.columns, limit)
     return _batch(src.toPandas(), lambda frame: frame, micros)
 
 

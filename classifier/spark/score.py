@@ -105,7 +105,7 @@ def score_creators_df(
     """
     cfg = config or ScoringConfig()
     spark = comments_df.sparkSession
-    small = collect(comments_df.limit(local_rows + 1), "comments") if local_rows > 0 else None
+    small = collect(comments_df, "comments", local_rows + 1) if local_rows > 0 else None
     if small is not None and len(small) <= local_rows:
         report = score_creators(
             small,
