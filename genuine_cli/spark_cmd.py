@@ -187,11 +187,7 @@ def run(args: argparse.Namespace) -> int:
         if problems > 20:
             print(f"genuine spark-score: ... and {problems - 20} more bad rows", file=sys.stderr)
     # The creators table is one row per creator: small enough to collect for CSV/JSON and a summary.
-    creators = report.creators.orderBy("rank").toPandas()
-    for column in ("reasons", "missing_signals", "missing_columns", "economics_missing"):
-        creators[column] = creators[column].map(
-            lambda r: [str(x) for x in r] if r is not None else []
-        )
+    creators = report.creators_table()
     out = args.out_dir.rstrip("/")
     if "://" not in out or out.startswith("file://"):
         from classifier.io.atomic import atomic_write_text

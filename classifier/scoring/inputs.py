@@ -213,11 +213,13 @@ def checked_currency(raw: pd.Series, price: pd.Series) -> tuple[pd.Series, np.nd
     return pd.Series(codes, index=raw.index, dtype=object), problems
 
 
-def _require(frame: pd.DataFrame, column: str, source: str, fix: str) -> None:
-    if column not in frame.columns:
+def require_column(columns: Iterable[str], column: str, source: str, fix: str) -> None:
+    """Fail, naming the columns there are and ``fix``, when ``column`` is not among them."""
+    columns = list(columns)
+    if column not in columns:
         from classifier.io.tables import one_column_hint
 
-        columns = [c for c in frame.columns if not c.startswith("_")]
+        columns = [c for c in columns if not c.startswith("_")]
         hint = one_column_hint(columns)
         fix = f"{hint}; {fix}" if hint else fix
         raise InputError(f"column '{column}' not found in {source}; columns are {columns}; {fix}")
@@ -359,7 +361,7 @@ def _prepare_table(
         return pd.DataFrame(columns=list(columns)), []
     frame, source, problems = read_frame(obj, what)
     key = fields[0]
-    _require(frame, key, source, f"the {what} table needs a {key} column")
+    require_column(frame.columns, key, source, f"the {what} table needs a {key} column")
     frame = normalize(frame)
     problems += field_problems(frame, fields)
     frame = frame.loc[frame[key].notna()].drop_duplicates(key, keep="last")
@@ -380,29 +382,34 @@ def _present(frame: pd.DataFrame, column: str) -> bool:
 
 def require_comment_columns(columns: Sequence[str], source: str, has_posts: bool) -> None:
     """Fail on a comments table that lacks the text, the post id, or any way to the creator."""
-    frame = pd.DataFrame(columns=list(columns))
-    _require(
-        frame,
+    require_column(
+        columns,
         "text",
         source,
         "pass --text-column <name> (text_column=...) with the column holding the comment",
     )
-    _require(frame, "post_id", source, "every comment needs the id of the post it is under")
+    require_column(columns, "post_id", source, "every comment needs the id of the post it is under")
     if not has_posts:
-        _require(
-            frame, "creator_id", source, "add it, or pass a posts table with post_id and creator_id"
+        require_column(
+            columns,
+            "creator_id",
+            source,
+            "add it, or pass a posts table with post_id and creator_id",
         )
 
 
+def require_text_column(columns: Sequence[str], text_column: str, source: str) -> None:
+    """Fail when ``--text-column`` names a column that is not there (``text`` is checked with
+    the other comment columns)."""
+    if text_column != "text":
+        fix = f"pass the text column's name with --text-column (given: {text_column})"
+        require_column(columns, text_column, source, fix)
+
+
 def rename_text_column(frame: pd.DataFrame, text_column: str, source: str) -> pd.DataFrame:
+    require_text_column(list(frame.columns), text_column, source)
     if text_column == "text":
         return frame
-    _require(
-        frame,
-        text_column,
-        source,
-        f"pass the text column's name with --text-column (given: {text_column})",
-    )
     return frame.drop(columns=["text"], errors="ignore").rename(columns={text_column: "text"})
 
 

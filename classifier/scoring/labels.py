@@ -7,6 +7,7 @@ distinct text, since copy-paste sections repeat the same strings many times.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +47,12 @@ def _from_columns(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
         valid = (score >= 0.0) & (score <= 1.0)
         p = np.where(valid, score, p)
         used.insert(0, "score")
-    return p, " and ".join(f"'{c}'" for c in used) + " column" + ("s" if len(used) > 1 else "")
+    return p, columns_source(used)
+
+
+def columns_source(used: Sequence[str]) -> str:
+    """Where labels came from, for the report: "'score' and 'label' columns"."""
+    return " and ".join(f"'{c}'" for c in used) + " column" + ("s" if len(used) > 1 else "")
 
 
 def labels_from_columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:

@@ -25,12 +25,13 @@ from classifier.scoring.inputs import (
     POST_COLUMNS,
     POST_COUNTS,
     POST_FIELDS,
-    _require,
     normalize_comments,
     normalize_creators,
     normalize_posts,
     read_exclusions,
+    require_column,
     require_comment_columns,
+    require_text_column,
 )
 from classifier.scoring.labels import labels_from_columns
 from classifier.spark.session import (
@@ -155,11 +156,8 @@ def _table(
     if df is None:
         return spark.createDataFrame([], schema(spark_columns)), None
     key = fields[0]
-    _require(
-        pd.DataFrame(columns=df.columns),
-        key,
-        f"the {what} DataFrame",
-        f"the {what} table needs a {key} column",
+    require_column(
+        df.columns, key, f"the {what} DataFrame", f"the {what} table needs a {key} column"
     )
     src, micros = _select(df, what, columns)
     problems = {f"_p_{f}": "string" for f in fields}
@@ -172,9 +170,8 @@ def _table(
 
 def _check_comments(df: DataFrame, text_column: str, has_posts: bool) -> DataFrame:
     source = "the comments DataFrame"
+    require_text_column(df.columns, text_column, source)
     if text_column != "text":
-        fix = f"pass the text column's name with --text-column (given: {text_column})"
-        _require(pd.DataFrame(columns=df.columns), text_column, source, fix)
         df = df.drop("text").withColumnRenamed(text_column, "text")
     require_comment_columns(df.columns, source, has_posts)
     return df

@@ -85,15 +85,21 @@ class SparkCreatorReport:
             written.append(str(local / "flags.json"))
         return written
 
-    def to_report(self) -> CreatorReport:
-        """Collect everything into a :class:`CreatorReport` (small inputs only: it brings every
-        comment to the driver), e.g. for ``report.html``."""
+    def creators_table(self) -> pd.DataFrame:
+        """The creators table on the driver (one row per creator), ranked, its lists and flags
+        as the single-machine table holds them."""
         creators = self.creators.orderBy("rank").toPandas()
         for column in _LIST_COLUMNS:
             creators[column] = creators[column].map(
                 lambda r: [] if r is None else [str(x) for x in r]
             )
         creators["provisional"] = creators["provisional"].astype(bool)
+        return creators
+
+    def to_report(self) -> CreatorReport:
+        """Collect everything into a :class:`CreatorReport` (small inputs only: it brings every
+        comment to the driver), e.g. for ``report.html``."""
+        creators = self.creators_table()
         posts = self.posts.orderBy("creator_id", "posted_at", "post_id").toPandas()
         comments = self.comments.orderBy("_line").toPandas()
         posts["posted_at"] = pd.to_datetime(posts["posted_at"], utc=True)

@@ -18,6 +18,7 @@ from classifier.model_dir import open_model_dir
 from classifier.predictor import load
 from classifier.scoring.config import ScoringConfig
 from classifier.scoring.engine import SKEW_MINUTES, _signals_off, score_creators
+from classifier.scoring.labels import columns_source
 from classifier.scoring.report_data import COMMENT_COLUMNS, POST_COLUMNS
 from classifier.scoring.signals import Burst, Cluster, Pod, RepeatAuthor, bait_source
 from classifier.spark.clusters import copy_paste
@@ -130,9 +131,7 @@ def score_creators_df(
     )
     field = label_fields[0] if use_columns else "text"
     if use_columns:
-        ref = None
-        plural = "s" if len(label_fields) > 1 else ""
-        source = " and ".join(f"'{c}'" for c in label_fields) + f" column{plural}"
+        ref, source = None, columns_source(label_fields)
     else:
         ref = model_ref(spark, model, ship_model)
         source = f"model {open_model_dir(model, verify=False).identity.label}"
