@@ -2,9 +2,10 @@
 
 Runs ``genuine spark-score --master local[2]`` on N synthetic comments (default 10,000, labels
 from the shipped model as raw comments need them; posts and creators tables given) in a fresh
-process, timed from the command's start to its exit, twice: with the default small-input path
-(the tables are collected and scored on the driver by ``score_creators``) and with
-``--local-rows 0`` (every step distributed). Then the distributed path once more inside this
+process, timed from the command's start to its exit, three times: on local Parquet files (the
+default: files this small are scored by ``score_creators`` and written by pyarrow, no Spark
+started), on the same files as file:// URIs (Spark reads them, the tables are collected and
+scored on the driver) and with ``--local-rows 0`` (every step distributed). Then the distributed path once more inside this
 benchmark, with its Spark jobs grouped by the step genuine names them after (``cut``'s job
 descriptions, read from Spark's REST API): where the time goes.
 
@@ -32,10 +33,17 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.readme_results import Claim, Results, measured_line, write_results  # noqa: E402
 
 
-def _end_to_end(folder: Path, out: Path, local_rows: int | None) -> float:
-    command = [sys.executable, "-m", "genuine_cli", "spark-score", str(folder / "comments.parquet")]
-    command += [str(out), "--posts", str(folder / "posts.parquet"), "-q", "--master", "local[2]"]
-    command += ["--creators", str(folder / "creators.parquet"), "--model", "models/default"]
+def _end_to_end(folder: Path, out: Path, local_rows: int | None, uri: bool = False) -> float:
+    """Seconds from start to exit; ``uri``: the inputs named as file:// URIs, which Spark
+    reads (plain local Parquet files this small are scored without starting Spark)."""
+
+    def name(table: str) -> str:
+        path = folder / f"{table}.parquet"
+        return path.as_uri() if uri else str(path)
+
+    command = [sys.executable, "-m", "genuine_cli", "spark-score", name("comments"), str(out)]
+    command += ["--posts", name("posts"), "--creators", name("creators"), "-q"]
+    command += ["--master", "local[2]", "--model", "models/default"]
     command += [] if local_rows is None else ["--local-rows", str(local_rows)]
     start = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
@@ -104,7 +112,8 @@ def main() -> None:
             frame.drop(columns=["label", "score"], errors="ignore").to_parquet(
                 folder / f"{name}.parquet"
             )
-        small = _end_to_end(folder, folder / "out-small", None)
+        here = _end_to_end(folder, folder / "out-here", None)
+        small = _end_to_end(folder, folder / "out-small", None, uri=True)
         distributed = _end_to_end(folder, folder / "out-distributed", 0)
         phases, steps = _steps(folder, folder / "out-steps")
     lines = [
@@ -112,7 +121,8 @@ def main() -> None:
         "",
         "| path | seconds |",
         "|---|---:|",
-        f"| small-input path (default up to 100,000 comments) | {small:.1f} |",
+        f"| local Parquet files (default up to 100,000 comments): no Spark | {here:.1f} |",
+        f"| file:// URIs: Spark reads, the driver scores (small-input path) | {small:.1f} |",
         f"| distributed (`--local-rows 0`) | {distributed:.1f} |",
         "",
         "Inside one process: the phases, and the distributed run's Spark jobs by step (seconds "

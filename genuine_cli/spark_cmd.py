@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 EPILOG = """examples:
@@ -16,7 +17,9 @@ EPILOG = """examples:
 INPUT and --posts/--creators are Parquet files or folders (a .csv or .json/.jsonl name is read
 with Spark's CSV/JSON reader). Writes OUT_DIR/creators/, posts/, comments/, clusters/, pods/,
 bursts/, repeat_authors/ and problems/ as Parquet, and, where OUT_DIR is a local path,
-creators.csv, creators.json and flags.json. docs/spark.md has the details.
+creators.csv, creators.json and flags.json. Local Parquet files of up to --local-rows comments
+are scored and written without starting Spark (name them file:///... to have Spark read them).
+docs/spark.md has the details.
 """
 
 
@@ -76,7 +79,8 @@ def register(subparsers: Any) -> None:
         default=None,
         metavar="N",
         help="score inputs of up to N comments on the driver with 'genuine score' itself, "
-        "where Spark's fixed cost would dominate (default: 100000; 0: always distributed)",
+        "where Spark's fixed cost would dominate; local Parquet files that small are scored "
+        "without starting Spark (default: 100000; 0: always distributed)",
     )
     parser.add_argument(
         "--driver-memory", default=None, metavar="SIZE", help="e.g. 2g (local mode only)"
@@ -146,19 +150,47 @@ def _summary(creators: Any, limit: int = 20) -> None:
         print(f"... {len(creators) - limit} more creators in creators.csv", file=sys.stdout)
 
 
-def run(args: argparse.Namespace) -> int:
+def _local_parquet_rows(args: argparse.Namespace) -> int | None:
+    """The comments' row count when INPUT, --posts and --creators are local Parquet files
+    (read without Spark, from the file footer) and OUT_DIR is local, else None."""
+    import pyarrow.parquet as pq
+
+    if "://" in args.out_dir and not args.out_dir.startswith("file://"):
+        return None
+    paths = [p for p in (args.input, args.posts, args.creators) if p]
+    if any(
+        "://" in p or not p.lower().endswith(".parquet") or not Path(p).is_file() for p in paths
+    ):
+        return None
     try:
-        from classifier.spark import score_creators_df, spark_session
-    except ImportError as exc:
-        print(f"genuine spark-score: error: {exc}", file=sys.stderr)
-        return 2
-    import json
-    from pathlib import Path
+        return int(pq.ParquetFile(args.input).metadata.num_rows)
+    except (OSError, ValueError):  # not readable as Parquet: Spark's reader says why
+        return None
 
-    from classifier.scoring.budget import check_budget
 
-    if args.budget is not None:
-        check_budget(args.budget, args.currency)
+def _score_here(args: argparse.Namespace) -> tuple[Any, list[str], Any]:
+    """Small local files: ``score_creators`` and pyarrow write what the Spark path writes."""
+    from classifier.predictor import load
+    from classifier.scoring import score_creators
+    from classifier.spark.report import write_local
+    from genuine_cli.common import report_problems
+
+    report = score_creators(
+        args.input,
+        args.posts,
+        args.creators,
+        load(args.model) if args.model else None,
+        exclude_authors=args.exclude_authors,
+        text_column=args.text_column,
+    )
+    written = write_local(report, args.out_dir.removeprefix("file://"))
+    report_problems(report.problems, "spark-score")
+    return report, written, report.creators
+
+
+def _score_on_spark(args: argparse.Namespace, local_rows: int) -> tuple[Any, list[str], Any]:
+    from classifier.spark import score_creators_df, spark_session
+
     spark = spark_session(
         args.master,
         "genuine spark-score",
@@ -173,7 +205,7 @@ def run(args: argparse.Namespace) -> int:
         exclude_authors=args.exclude_authors,
         text_column=args.text_column,
         ship_model=not args.model_on_shared_storage,
-        **({} if args.local_rows is None else {"local_rows": args.local_rows}),
+        local_rows=local_rows,
     )
     written = report.write(args.out_dir)
     problems = report.problems.count()
@@ -187,7 +219,33 @@ def run(args: argparse.Namespace) -> int:
         if problems > 20:
             print(f"genuine spark-score: ... and {problems - 20} more bad rows", file=sys.stderr)
     # The creators table is one row per creator: small enough to collect for CSV/JSON and a summary.
-    creators = report.creators_table()
+    return report, written, report.creators_table()
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        from classifier.spark.score import LOCAL_ROWS
+    except ImportError as exc:
+        print(f"genuine spark-score: error: {exc}", file=sys.stderr)
+        return 2
+    import json
+
+    from classifier.scoring.budget import check_budget
+
+    if args.budget is not None:
+        check_budget(args.budget, args.currency)
+    local_rows = LOCAL_ROWS if args.local_rows is None else args.local_rows
+    local_count = _local_parquet_rows(args)
+    if local_count is not None and 0 < local_count <= local_rows:
+        report, written, creators = _score_here(args)
+        if not args.quiet:
+            print(
+                f"genuine spark-score: {local_count} comments (--local-rows {local_rows}): scored on this "
+                "machine without starting Spark",
+                file=sys.stderr,
+            )
+    else:
+        report, written, creators = _score_on_spark(args, local_rows)
     out = args.out_dir.rstrip("/")
     if "://" not in out or out.startswith("file://"):
         from classifier.io.atomic import atomic_write_text
@@ -229,5 +287,6 @@ def run(args: argparse.Namespace) -> int:
             for pick in plan.picks:
                 print(f"  + {pick.creator_id}: {pick.reason}", file=sys.stdout)
         print(f"\nwrote {', '.join(written)}", file=sys.stdout)
-    report.unpersist()
+    if hasattr(report, "unpersist"):
+        report.unpersist()
     return 0

@@ -327,9 +327,19 @@ def test_report_writes_parquet_and_flags(both, tmp_path):
     assert (tmp_path / "html" / "report.html").stat().st_size > 0
 
 
+def _types(schema) -> list[tuple[str, str]]:
+    """Column names and types; Spark marks some never-null columns NOT NULL, pandas none."""
+    return [(field.name, str(field.type).replace(" not null", "")) for field in schema]
+
+
 def test_cli_label_column_exclusions_and_bad_rows_match(spark, tmp_path, example_parquet):
     """``genuine spark-score`` on labeled comments (no model), no posts table, an exclusion
-    list and a few bad rows: the same creators table and problems as ``score_creators``."""
+    list and a few bad rows: the same creators table and problems as ``score_creators``. Small
+    local Parquet files are scored without starting Spark; distributed (``--local-rows 0``),
+    every table it writes has the same schema and rows."""
+    import pyarrow.parquet as pq
+
+    from classifier.spark.report import TABLES
     from genuine_cli.main import main
 
     comments = pd.read_parquet(example_parquet["comments"])
@@ -348,22 +358,14 @@ def test_cli_label_column_exclusions_and_bad_rows_match(spark, tmp_path, example
     exclude = ",".join(authors)
 
     single = score_creators(path, None, example_parquet["creators"], exclude_authors=exclude)
-    out = tmp_path / "out"
-    code = main(
-        [
-            "spark-score",
-            str(path),
-            str(out),
-            "--creators",
-            str(example_parquet["creators"]),
-            "--exclude-authors",
-            exclude,
-            "--master",
-            "local[2]",
-            "-q",
-        ]
-    )
-    assert code == 0
+    out, distributed = tmp_path / "out", tmp_path / "distributed"
+    command = ["spark-score", str(path), str(out), "--creators", str(example_parquet["creators"])]
+    command += ["--exclude-authors", exclude, "--master", "local[2]", "-q"]
+    before = spark.sparkContext.statusTracker().getJobIdsForGroup()
+    assert main(command) == 0
+    assert spark.sparkContext.statusTracker().getJobIdsForGroup() == before  # no Spark job
+    command[2] = str(distributed)
+    assert main([*command, "--local-rows", "0"]) == 0
     creators = pd.read_parquet(out / "creators")
     creators["reasons"] = creators["reasons"].map(list)
     assert_tables_equal(single.creators, creators[list(single.creators.columns)], "creator_id")
@@ -372,6 +374,15 @@ def test_cli_label_column_exclusions_and_bad_rows_match(spark, tmp_path, example
         [p.line, p.field] for p in sorted(single.problems, key=lambda p: p.line)
     ]
     assert (out / "creators.csv").is_file() and (out / "flags.json").is_file()
+    for table in (*TABLES, "problems"):
+        here, there = pq.read_table(out / table), pq.read_table(distributed / table)
+        assert _types(here.schema) == _types(there.schema), table
+        a, b = here.to_pandas(), there.to_pandas()
+        for frame in (a, b):  # a path here, a file URI from Spark
+            frame["_source" if "_source" in frame else "source"] = None
+        key = [c for c in ("creator_id", "_line", "line", "cluster_id") if c in a.columns][:1]
+        a, b = (f.sort_values(key or list(f.columns[:1])).reset_index(drop=True) for f in (a, b))
+        pd.testing.assert_frame_equal(a, b, rtol=1e-9, obj=table)
 
 
 def test_components_find_the_smallest_node_of_each_component(spark):

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, astuple, dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from classifier.io.atomic import atomic_write_text
 from classifier.io.problems import RowProblem
 from classifier.scoring.columns import RANKING_NOTE, missing_columns
 from classifier.scoring.config import ScoringConfig
@@ -55,14 +60,7 @@ class SparkCreatorReport:
 
     def flags(self) -> dict[str, Any]:
         """Signals off, notes, labels, config and evidence counts (small; no data collected)."""
-        return {
-            "ranking": RANKING_NOTE,
-            "missing_columns": [use.to_dict() for use in missing_columns(self.signals_off)],
-            "signals_off": self.signals_off,
-            "notes": list(self.notes),
-            "labels_from": self.label_source,
-            "config": self.config.to_dict(),
-        }
+        return _flags(self)
 
     def write(self, out_dir: str | os.PathLike[str], *, mode: str = "overwrite") -> list[str]:
         """Every table as a Parquet folder under ``out_dir`` (``creators/``, ``comments/``...),
@@ -76,13 +74,7 @@ class SparkCreatorReport:
         with ThreadPoolExecutor(4) as pool:  # small tables: their jobs overlap, not queue
             list(pool.map(save, written))  # list(): a failed write raises here
         if "://" not in out or out.startswith("file://"):
-            from classifier.io.atomic import atomic_write_text
-
-            local = Path(out.removeprefix("file://"))
-            local.mkdir(parents=True, exist_ok=True)
-            text = json.dumps(self.flags(), ensure_ascii=False, indent=1) + "\n"
-            atomic_write_text(local / "flags.json", text)
-            written.append(str(local / "flags.json"))
+            written.append(_write_flags(self, Path(out.removeprefix("file://"))))
         return written
 
     def creators_table(self) -> pd.DataFrame:
@@ -130,26 +122,11 @@ class SparkCreatorReport:
     @classmethod
     def from_report(cls, spark: SparkSession, report: CreatorReport) -> SparkCreatorReport:
         """A single-machine report as DataFrames (how small inputs are scored)."""
-
-        def table(frame: pd.DataFrame, columns: dict[str, str]) -> DataFrame:
-            return spark.createDataFrame(frame[list(columns)], schema(columns))
-
-        def evidence(items: tuple[Any, ...], kind: type, numbered: bool) -> DataFrame:
-            rows = [
-                {**asdict(x), **({"_num": i + 1} if numbered else {})} for i, x in enumerate(items)
-            ]
-            return spark.createDataFrame(rows, evidence_schema(kind, numbered))
-
-        problems = [astuple(p)[:4] for p in report.problems]
+        tables: dict[str, Any] = {
+            name: spark.createDataFrame(rows, ddl) for name, (rows, ddl) in _tables(report).items()
+        }
         return cls(
-            creators=table(report.creators, CREATORS),
-            posts=table(report.posts, POSTS),
-            comments=table(report.comments, COMMENTS),
-            clusters=evidence(report.clusters, Cluster, True),
-            pods=evidence(report.pods, Pod, True),
-            bursts=evidence(report.bursts, Burst, False),
-            repeat_authors=evidence(report.repeat_authors, RepeatAuthor, False),
-            problems=spark.createDataFrame(problems, PROBLEM_SCHEMA),
+            **tables,
             signals_off=report.signals_off,
             notes=report.notes,
             label_source=report.label_source,
@@ -159,3 +136,70 @@ class SparkCreatorReport:
     def unpersist(self) -> None:
         for df in self._persisted:
             df.unpersist()
+
+
+def _flags(report: CreatorReport | SparkCreatorReport) -> dict[str, Any]:
+    return {
+        "ranking": RANKING_NOTE,
+        "missing_columns": [use.to_dict() for use in missing_columns(report.signals_off)],
+        "signals_off": report.signals_off,
+        "notes": list(report.notes),
+        "labels_from": report.label_source,
+        "config": report.config.to_dict(),
+    }
+
+
+def _write_flags(report: CreatorReport | SparkCreatorReport, out: Path) -> str:
+    out.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(_flags(report), ensure_ascii=False, indent=1) + "\n"
+    atomic_write_text(out / "flags.json", text)
+    return str(out / "flags.json")
+
+
+def _tables(report: CreatorReport) -> dict[str, tuple[Any, str]]:
+    """The rows of every output table of a single-machine report, with its DDL schema."""
+
+    def evidence(items: tuple[Any, ...], kind: type, numbered: bool) -> tuple[Any, str]:
+        rows = [{**asdict(x), **({"_num": i + 1} if numbered else {})} for i, x in enumerate(items)]
+        return rows, evidence_schema(kind, numbered)
+
+    return {
+        "creators": (report.creators[list(CREATORS)], schema(CREATORS)),
+        "posts": (report.posts[list(POSTS)], schema(POSTS)),
+        "comments": (report.comments[list(COMMENTS)], schema(COMMENTS)),
+        "clusters": evidence(report.clusters, Cluster, True),
+        "pods": evidence(report.pods, Pod, True),
+        "bursts": evidence(report.bursts, Burst, False),
+        "repeat_authors": evidence(report.repeat_authors, RepeatAuthor, False),
+        "problems": ([astuple(p)[:4] for p in report.problems], PROBLEM_SCHEMA),
+    }
+
+
+_ARROW = {"string": pa.string(), "long": pa.int64(), "int": pa.int32(), "double": pa.float64()}
+_ARROW |= {"boolean": pa.bool_(), "timestamp": pa.timestamp("us", tz="UTC")}
+_ARROW |= {
+    "array<string>": pa.list_(pa.string()),
+    "map<string,long>": pa.map_(pa.string(), pa.int64()),
+}
+
+
+def write_local(report: CreatorReport, out_dir: str | os.PathLike[str]) -> list[str]:
+    """What :meth:`SparkCreatorReport.write` writes (the same folders, schemas and
+    ``flags.json``), from a single-machine report, by pyarrow on this machine: no Spark."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, (rows, ddl) in _tables(report).items():
+        kinds = [part.strip("`").split(" ", 1) for part in ddl.replace(": ", " ").split(", ")]
+        arrow = pa.schema([(column.strip("`"), _ARROW[kind]) for column, kind in kinds])
+        frame = pd.DataFrame(rows, columns=arrow.names) if isinstance(rows, list) else rows
+        table = pa.Table.from_pandas(frame, schema=arrow, preserve_index=False)
+        table = table.replace_schema_metadata(None)  # no pandas metadata, as Spark writes it
+        staged = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=out))
+        # INT96 times, as Spark writes them (spark.sql.parquet.outputTimestampType's default)
+        pq.write_table(table, staged / "part-00000.parquet", use_deprecated_int96_timestamps=True)
+        (staged / "_SUCCESS").touch()
+        shutil.rmtree(out / name, ignore_errors=True)
+        os.replace(staged, out / name)
+        written.append(str(out / name))
+    return [*written, _write_flags(report, out)]
