@@ -204,6 +204,34 @@ class Predictor:
         return [p for p in output if p is not None]
 
 
+def prediction_columns(
+    predictor: Any,
+    texts: Iterable[Any],
+    fields: Sequence[str],
+    *,
+    explain: bool | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> dict[str, np.ndarray]:
+    """The ``fields`` of the predictions of ``texts``, an object array each, with the model run
+    once per distinct text (a batch of comments repeats many); a missing text (None, NaN) gets
+    what ``predict`` says of None. ``progress`` counts the distinct texts. ``explain`` and
+    ``progress`` go to ``predictor.predict`` only when given (any object with a ``predict``
+    that takes a list of texts will do)."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(pd.Series(list(texts), dtype=object))
+    missing = [None] if (codes < 0).any() else []
+    given = {"explain": explain, "progress": progress}
+    kwargs = {name: value for name, value in given.items() if value is not None}
+    predictions = predictor.predict([*uniques, *missing], **kwargs)
+    take = np.where(codes < 0, len(uniques), codes)
+    # The extra None keeps a one-dimensional object array where a field holds tuples (reasons).
+    return {
+        name: np.array([getattr(p, name) for p in predictions] + [None], dtype=object)[:-1][take]
+        for name in fields
+    }
+
+
 def _chunks(
     texts: Iterable[Any], langs: Sequence[str | None] | None, size: int
 ) -> Iterator[tuple[list[Any], list[str | None] | None]]:

@@ -69,20 +69,15 @@ def labels_from_columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
 
 
 def _from_predictor(frame: pd.DataFrame, predictor: Any, progress: Any) -> dict[str, np.ndarray]:
-    codes, uniques = pd.factorize(frame["text"])
+    from classifier.predictor import prediction_columns
+
+    fields = ("score", "label", "category", "lang", "error")
     if progress is None:
-        predictions = predictor.predict(list(uniques))
+        columns = prediction_columns(predictor, frame["text"], fields)
     else:
-        with progress(len(uniques)) as bar:
-            predictions = predictor.predict(list(uniques), progress=bar.update)
-    columns = {
-        "p": np.array([pr.score for pr in predictions], dtype=float),
-        "label": np.array([pr.label for pr in predictions], dtype=object),
-        "category": np.array([pr.category for pr in predictions], dtype=object),
-        "lang": np.array([pr.lang for pr in predictions], dtype=object),
-        "error": np.array([pr.error for pr in predictions], dtype=object),
-    }
-    return {name: values[codes] for name, values in columns.items()}
+        with progress(frame["text"].nunique()) as bar:
+            columns = prediction_columns(predictor, frame["text"], fields, progress=bar.update)
+    return {"p": columns.pop("score").astype(float), **columns}
 
 
 def attach_labels(comments: pd.DataFrame, predictor: Any = None, progress: Any = None) -> Labeled:

@@ -6,12 +6,12 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from classifier.io.problems import InputError
+from classifier.predictor import prediction_columns
 from classifier.scoring.config import ScoringConfig
 from classifier.scoring.textsim import key_units, text_keys
 from classifier.spark.session import ModelRef, cut, model_ref, worker_predictor
@@ -21,18 +21,14 @@ PREDICTION_COLUMNS = ("label", "score", "lang")
 
 def _predict_texts(predictor: Any, texts: pd.Series, *, reasons: bool, extra: bool) -> pd.DataFrame:
     """Predictions for one Arrow batch, one model call per distinct text."""
-    values = texts.astype(object).where(texts.notna(), None).to_numpy(dtype=object)
-    codes, uniques = pd.factorize(values)
-    predictions = predictor.predict([*list(uniques), None], explain=reasons)
-    take = np.where(codes < 0, len(uniques), codes)
-    fields = ["label", "score", "lang", *(["category", "error"] if extra else [])]
-    columns = {name: np.array([getattr(p, name) for p in predictions])[take] for name in fields}
+    fields = ["label", "score", "lang", *(["reasons"] if reasons else [])]
+    fields += ["category", "error"] if extra else []
+    columns = prediction_columns(predictor, texts, fields, explain=reasons)
     columns["score"] = columns["score"].astype(float)
+    frame = pd.DataFrame(columns)
     if reasons:
-        columns["reasons"] = np.array(
-            [list(p.reasons) for p in predictions] + [None], dtype=object
-        )[:-1][take]
-    return pd.DataFrame(columns)
+        frame["reasons"] = frame["reasons"].map(list)
+    return frame
 
 
 def prediction_udf(ref: ModelRef, *, reasons: bool, extra: bool) -> Any:
