@@ -5,10 +5,12 @@ Synthetic comments from ``synth_comments.py`` (labels given, so "score" times th
 Then each configuration runs in a fresh process:
 
 * ``single``: ``Predictor.predict`` on every text, then ``score_creators`` on the Parquet files;
-* ``spark local[1]`` and ``spark local[2]``: ``predict_df`` (written to Spark's no-op sink) and
-  ``score_creators_df`` (every output table materialized), after a warm-up job on every core
-  so that JVM start-up, Python-worker start-up and the model load are not counted (start-up
-  is reported apart).
+* ``spark local[1]``, the same pinned to one CPU (``sched_setaffinity``: on a small machine
+  an unpinned local[1] run also uses the other cores for the JVM's own threads and the Python
+  worker beside its task thread), and ``spark local[2]``: ``predict_df`` (written to Spark's
+  no-op sink) and ``score_creators_df`` (every output table materialized), after a warm-up job
+  on every core so that JVM start-up, Python-worker start-up and the model load are not
+  counted (start-up is reported apart).
 
 With several ``--rows`` sizes the table also gives the marginal rate between the two largest
 (the extra comments over the extra seconds), which separates Spark's fixed cost per job from
@@ -16,6 +18,7 @@ its cost per comment; the cost per million comments is given as a formula of exe
 
     python benchmarks/spark_scale.py                          # 20,000 and 100,000 comments
     python benchmarks/spark_scale.py --rows 50000 --write benchmarks/RESULTS_spark.md
+    python benchmarks/spark_scale.py --rows 1000000 --write-results  # the README's table
 """
 
 from __future__ import annotations
@@ -111,19 +114,27 @@ def _spark(folder: Path, model: str | None, master: str) -> dict[str, float]:
     }
 
 
-def _run(kind: str, folder: Path, model: str | None, master: str = "") -> dict[str, float]:
+def _run(
+    kind: str, folder: Path, model: str | None, master: str = "", pin: bool = False
+) -> dict[str, float]:
+    """One path in a fresh process; ``pin``: the process and all it starts (the JVM, the Python
+    workers) on CPU 0 alone (Linux), a true one-core run."""
     command = [sys.executable, __file__, "--worker", kind, "--folder", str(folder)]
     if model:
         command += ["--model", model]
     if master:
         command += ["--master", master]
-    out = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    pinned = (lambda: os.sched_setaffinity(0, {0})) if pin else None
+    out = subprocess.run(
+        command, capture_output=True, text=True, check=False, cwd=ROOT, preexec_fn=pinned
+    )
     if out.returncode != 0:
         raise SystemExit(f"{kind} {master} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-PATHS = ("single process", "spark local[1]", "spark local[2]")
+PINNED = "spark local[1], one CPU"
+PATHS = ("single process", "spark local[1]", PINNED, "spark local[2]")
 
 
 def _table(results: dict[int, dict[str, dict[str, float]]]) -> str:
@@ -136,7 +147,7 @@ def _table(results: dict[int, dict[str, dict[str, float]]]) -> str:
     for rows, by_path in sorted(results.items()):
         for name in PATHS:
             r = by_path[name]
-            cores = "1" if name == "single process" else name[name.index("[") + 1 : -1]
+            cores = "1" if name == "single process" else name[name.index("[") + 1]
             startup = f"{r['startup_s']:.1f}" if "startup_s" in r else "-"
             lines.append(
                 f"| {rows:,} | {name} | {cores} | {r['predict_s']:.1f} | "
@@ -161,6 +172,21 @@ def _table(results: dict[int, dict[str, dict[str, float]]]) -> str:
                 extra = b[key] - a[key]
                 rates.append(f"{(big - small) / extra:,.0f}" if extra > 0 else "n/a")
             lines.append(f"| {name} | {rates[0]} | {rates[1]} |")
+    lines += [
+        "",
+        "Speed-up of local[2] (seconds of the other run / seconds of local[2]):",
+        "",
+        "| comments | against | predict | score |",
+        "|---:|---|---:|---:|",
+    ]
+    for rows, by_path in sorted(results.items()):
+        two = by_path["spark local[2]"]
+        for name in ("spark local[1]", PINNED):
+            one = by_path[name]
+            lines.append(
+                f"| {rows:,} | {name} | {one['predict_s'] / two['predict_s']:.2f}x "
+                f"| {one['score_s'] / two['score_s']:.2f}x |"
+            )
     lines += [
         "",
         "Cost per million comments, for a per-core rate r (comments/s per executor core) and a "
@@ -210,10 +236,11 @@ def main() -> None:
             creator_table.to_parquet(folder / "creators.parquet")
             results[rows] = {"single process": _run("single", folder, args.model)}
             print(f"{rows:,} single process:", results[rows]["single process"], file=sys.stderr)
-            for master in ("local[1]", "local[2]"):
-                found = _run("spark", folder, args.model, master)
-                results[rows][f"spark {master}"] = found
-                print(f"{rows:,} spark {master}:", found, file=sys.stderr)
+            for name in PATHS[1:]:
+                master = name[len("spark ") :].split(",")[0]
+                found = _run("spark", folder, args.model, master, pin=name == PINNED)
+                results[rows][name] = found
+                print(f"{rows:,} {name}:", found, file=sys.stderr)
     table = _table(results)
     print(table)
     if args.write_results:
@@ -223,7 +250,7 @@ def main() -> None:
                 (Claim("spark", "predict_df and score_creators_df comments/s by cores"),),
                 table,
                 measured_line(
-                    "python benchmarks/spark_scale.py --write-results "
+                    "python benchmarks/spark_scale.py --write-results --rows "
                     + " ".join(str(r) for r in args.rows),
                     "Synthetic comments from `benchmarks/synth_comments.py` (rows / 100 "
                     "creators, labels given: score is the metric alone, predict the model alone "

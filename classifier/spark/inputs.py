@@ -39,7 +39,6 @@ from classifier.spark.session import (
     map_batches,
     number_lines,
     schema,
-    spread,
     types,
     utc,
 )
@@ -82,7 +81,7 @@ def _source(what: str) -> Column:
 
 
 def _select(
-    df: DataFrame, what: str, columns: Iterable[str], limit: int | None = None
+    df: DataFrame, what: str, columns: Iterable[str], limit: int | None = None, spread: bool = False
 ) -> tuple[DataFrame, list[str]]:
     """The columns the batch functions read (the first ``limit`` rows), numbered in read order
     with their source.
@@ -101,7 +100,7 @@ def _select(
             selected.append(df[column])
     # The source before the limit: past a limit's shuffle Spark no longer knows the file.
     picked = df.select(*selected, _source(what).alias("_source"))
-    return number_lines(picked if limit is None else picked.limit(limit)), micros
+    return number_lines(picked if limit is None else picked.limit(limit), spread=spread), micros
 
 
 def collect(df: DataFrame, what: str, limit: int | None = None) -> pd.DataFrame:
@@ -190,9 +189,9 @@ def prepare_inputs(
     ``label``/``score``/``category``/``lang`` columns to read labels from (empty: the model's)."""
     spark = comments_df.sparkSession
     frame = _check_comments(comments_df, text_column, posts_df is not None)
-    src, micros = _select(frame, "comments", [*_COMMENTS, *label_columns])
+    src, micros = _select(frame, "comments", [*_COMMENTS, *label_columns], spread=True)
     columns = {**_COMMENTS, **_PLACE, **(_LABELS if label_columns else {})}
-    norm = map_batches(spread(src), _comment_batch, schema(columns), micros, list(label_columns))
+    norm = map_batches(src, _comment_batch, schema(columns), micros, list(label_columns))
     posts, post_problems = _table(spark, posts_df, "posts", _POSTS, POST_FIELDS, normalize_posts)
     creators, creator_problems = _table(
         spark, creators_df, "creators", _CREATORS, CREATOR_FIELDS, normalize_creators

@@ -219,7 +219,9 @@ def overlap(c: DataFrame, top: int = 3) -> DataFrame:
     targets = mw.select("author_id", F.col("_b").alias("_target")).distinct()
     rows = mw.join(targets, ["author_id"]).withColumn("mine", F.col("_b") == F.col("_target"))
     return (
-        rows.repartition(buckets, "_target")  # a fixed count: AQE keeps one task per bucket
+        # One task per bucket: a fixed count (AQE keeps it), by range (a hash of the bucket
+        # numbers would put some in one partition and leave others empty)
+        rows.repartitionByRange(buckets, "_target")
         .groupBy("_target")
         .applyInPandas(
             lambda frame: _top_overlap(frame, top),

@@ -135,19 +135,17 @@ def cut(df: DataFrame, what: str) -> DataFrame:
         sc.setJobDescription(None)  # type: ignore[arg-type]
 
 
-def spread(df: DataFrame) -> DataFrame:
-    """Round-robin over at least ``defaultParallelism`` partitions: one big Parquet file is
-    read as one partition, and the model and the per-row steps should use every core."""
-    target = df.sparkSession.sparkContext.defaultParallelism
-    return df.repartition(target) if df.rdd.getNumPartitions() < target else df
-
-
-def number_lines(df: DataFrame, name: str = "_line") -> DataFrame:
-    """Number rows 1..n in the order Spark reads them (file order for one file)."""
+def number_lines(df: DataFrame, name: str = "_line", *, spread: bool = False) -> DataFrame:
+    """Number rows 1..n in the order Spark reads them (file order for one file). ``spread``:
+    round-robin the rows over ``defaultParallelism`` partitions when one partition holds more
+    than 1.5 times its share (a file or row group is read as one partition, and the model and the
+    per-row steps should use every core)."""
     mid = "__mid"
+    target = df.sparkSession.sparkContext.defaultParallelism
     with_id = df.withColumn(mid, F.monotonically_increasing_id())
     if df.rdd.getNumPartitions() == 1:  # ids are already 0..n-1: no job needed
-        return with_id.withColumn(name, F.col(mid) + 1).drop(mid)
+        numbered = with_id.withColumn(name, F.col(mid) + 1).drop(mid)
+        return numbered.repartition(target) if spread and target > 1 else numbered
     part = F.shiftright(F.col(mid), 33)
     counts = sorted(
         (int(r["p"]), int(r["n"]))
@@ -158,11 +156,13 @@ def number_lines(df: DataFrame, name: str = "_line") -> DataFrame:
         offsets.append((p, total))
         total += n
     table = df.sparkSession.createDataFrame(offsets or [(0, 0)], "__p long, __offset long")
-    return (
+    numbered = (
         with_id.join(F.broadcast(table), part == F.col("__p"), "left")
         .withColumn(name, F.col("__offset") + F.col(mid).bitwiseAND((1 << 33) - 1) + 1)
         .drop(mid, "__p", "__offset")
     )
+    skewed = max((n for _, n in counts), default=0) > 1.5 * total / target
+    return numbered.repartition(target) if spread and skewed else numbered
 
 
 def types(**columns: str) -> dict[str, str]:
