@@ -327,6 +327,28 @@ def test_report_writes_parquet_and_flags(both, tmp_path):
     assert (tmp_path / "html" / "report.html").stat().st_size > 0
 
 
+def test_write_local_replaces_a_table_folder_whole(both, tmp_path):
+    """Written twice to one folder: each table folder holds the second report only (staged,
+    then renamed in place), nothing half-written or left over from the first."""
+    from classifier.spark.report import write_local
+
+    single, _, _ = both
+    out = tmp_path / "out"
+    write_local(single, out)
+    (out / "creators" / "part-00001.parquet").write_bytes(b"left from an older run")
+    fewer = type(single)(**{**single.__dict__, "creators": single.creators.iloc[:3]})
+    written = write_local(fewer, out)
+    assert sorted(p.name for p in (out / "creators").iterdir()) == [
+        "_SUCCESS",
+        "part-00000.parquet",
+    ]
+    assert pd.read_parquet(out / "creators")["creator_id"].tolist() == (
+        single.creators["creator_id"].iloc[:3].tolist()
+    )
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging folder left
+    assert str(out / "flags.json") in written
+
+
 def _types(schema) -> list[tuple[str, str]]:
     """Column names and types; Spark marks some never-null columns NOT NULL, pandas none."""
     return [(field.name, str(field.type).replace(" not null", "")) for field in schema]
