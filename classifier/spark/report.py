@@ -59,7 +59,7 @@ class SparkCreatorReport:
     _persisted: tuple[DataFrame, ...] = ()
 
     def flags(self) -> dict[str, Any]:
-        """Signals off, notes, labels, config and evidence counts (small; no data collected)."""
+        """Signals off, notes, the label source and the config (small; no data collected)."""
         return _flags(self)
 
     def write(self, out_dir: str | os.PathLike[str], *, mode: str = "overwrite") -> list[str]:
