@@ -84,6 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, ModelLoadError) as exc:
         print(f"genuine {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # an output folder that is a file, no permission, a full disk...
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"genuine {args.command}: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"genuine {args.command}: interrupted; no output was written", file=sys.stderr)
         return 130

@@ -203,6 +203,19 @@ def test_missing_input_is_a_clean_error(tmp_path, capsys) -> None:
     assert "none.csv" in err and "Traceback" not in err
 
 
+def test_an_output_folder_that_is_a_file_is_a_clean_error(tmp_path, capsys) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder", encoding="utf-8")
+    path = tmp_path / "c.csv"
+    pd.DataFrame([{"creator_id": "x", "post_id": "p", "text": "hi", "label": "generic"}]).to_csv(
+        path, index=False
+    )
+    assert main(["score", str(path), "-o", str(taken), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "genuine score: error: File exists: " in err and str(taken) in err
+    assert "Traceback" not in err
+
+
 def test_missing_text_column_names_the_fix(tmp_path, capsys) -> None:
     path = tmp_path / "c.csv"
     pd.DataFrame([{"creator_id": "x", "post_id": "p", "content": "hi", "label": "generic"}]).to_csv(
