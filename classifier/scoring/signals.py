@@ -96,12 +96,6 @@ def row_dicts(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def _ids(frame: pd.DataFrame, mask: np.ndarray | pd.Series) -> tuple[str, ...]:
-    return tuple(
-        str(x) for x in frame.loc[np.asarray(mask, dtype=bool), "comment_id"].head(MAX_IDS)
-    )
-
-
 # --- copy-paste clusters ------------------------------------------------------------------
 
 
