@@ -170,9 +170,11 @@ def _local_parquet_rows(args: argparse.Namespace) -> int | None:
 
 def _score_here(args: argparse.Namespace) -> tuple[Any, list[str], Any]:
     """Small local files: ``score_creators`` and pyarrow write what the Spark path writes."""
+    import pandas as pd
+
     from classifier.predictor import load
     from classifier.scoring import score_creators
-    from classifier.spark.report import write_local
+    from classifier.spark.report import creators_frame, write_local
     from genuine_cli.common import report_problems
 
     report = score_creators(
@@ -183,9 +185,11 @@ def _score_here(args: argparse.Namespace) -> tuple[Any, list[str], Any]:
         exclude_authors=args.exclude_authors,
         text_column=args.text_column,
     )
-    written = write_local(report, args.out_dir.removeprefix("file://"))
+    out = args.out_dir.removeprefix("file://")
+    written = write_local(report, out)
     report_problems(report.problems, "spark-score")
-    return report, written, report.creators
+    # Read back, so creators.csv/.json hold the types the Spark path writes (counts as integers).
+    return report, written, creators_frame(pd.read_parquet(Path(out) / "creators"))
 
 
 def _score_on_spark(args: argparse.Namespace, local_rows: int) -> tuple[Any, list[str], Any]:

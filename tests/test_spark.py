@@ -405,6 +405,8 @@ def test_cli_label_column_exclusions_and_bad_rows_match(spark, tmp_path, example
         key = [c for c in ("creator_id", "_line", "line", "cluster_id") if c in a.columns][:1]
         a, b = (f.sort_values(key or list(f.columns[:1])).reset_index(drop=True) for f in (a, b))
         pd.testing.assert_frame_equal(a, b, rtol=1e-9, obj=table)
+    for name in ("flags.json", "creators.csv", "creators.json"):
+        assert (out / name).read_bytes() == (distributed / name).read_bytes(), name
 
 
 def test_components_find_the_smallest_node_of_each_component(spark):

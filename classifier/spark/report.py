@@ -80,13 +80,7 @@ class SparkCreatorReport:
     def creators_table(self) -> pd.DataFrame:
         """The creators table on the driver (one row per creator), ranked, its lists and flags
         as the single-machine table holds them."""
-        creators = self.creators.orderBy("rank").toPandas()
-        for column in _LIST_COLUMNS:
-            creators[column] = creators[column].map(
-                lambda r: [] if r is None else [str(x) for x in r]
-            )
-        creators["provisional"] = creators["provisional"].astype(bool)
-        return creators
+        return creators_frame(self.creators.toPandas())
 
     def to_report(self) -> CreatorReport:
         """Collect everything into a :class:`CreatorReport` (small inputs only: it brings every
@@ -136,6 +130,16 @@ class SparkCreatorReport:
     def unpersist(self) -> None:
         for df in self._persisted:
             df.unpersist()
+
+
+def creators_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """A creators table as Spark or Parquet hands it over, ranked, its lists and flags as the
+    single-machine table holds them."""
+    creators = table.sort_values("rank", kind="stable").reset_index(drop=True)
+    for column in _LIST_COLUMNS:
+        creators[column] = creators[column].map(lambda r: [] if r is None else [str(x) for x in r])
+    creators["provisional"] = creators["provisional"].astype(bool)
+    return creators
 
 
 def _flags(report: CreatorReport | SparkCreatorReport) -> dict[str, Any]:
