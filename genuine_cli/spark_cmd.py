@@ -244,8 +244,8 @@ def run(args: argparse.Namespace) -> int:
         report, written, creators = _score_here(args)
         if not args.quiet:
             print(
-                f"genuine spark-score: {local_count} comments (--local-rows {local_rows}): scored on this "
-                "machine without starting Spark",
+                f"genuine spark-score: {local_count} comments (--local-rows {local_rows}): "
+                "scored on this machine without starting Spark",
                 file=sys.stderr,
             )
     else:

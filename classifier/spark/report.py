@@ -27,7 +27,7 @@ from classifier.scoring.report_data import COMMENT_COLUMNS, CREATOR_COLUMNS, POS
 from classifier.scoring.signals import Burst, Cluster, Pod, RepeatAuthor
 from classifier.spark.creators import COMMENTS, CREATORS, POSTS, evidence_schema, record
 from classifier.spark.inputs import PROBLEM_SCHEMA
-from classifier.spark.session import schema
+from classifier.spark.session import ddl_columns, schema
 
 TABLES = ("creators", "posts", "comments", "clusters", "pods", "bursts", "repeat_authors")
 _LIST_COLUMNS = ("reasons", "missing_signals", "missing_columns", "economics_missing")
@@ -194,8 +194,7 @@ def write_local(report: CreatorReport, out_dir: str | os.PathLike[str]) -> list[
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, (rows, ddl) in _tables(report).items():
-        kinds = [part.strip("`").split(" ", 1) for part in ddl.replace(": ", " ").split(", ")]
-        arrow = pa.schema([(column.strip("`"), _ARROW[kind]) for column, kind in kinds])
+        arrow = pa.schema([(column, _ARROW[kind]) for column, kind in ddl_columns(ddl)])
         frame = pd.DataFrame(rows, columns=arrow.names) if isinstance(rows, list) else rows
         table = pa.Table.from_pandas(frame, schema=arrow, preserve_index=False)
         table = table.replace_schema_metadata(None)  # no pandas metadata, as Spark writes it

@@ -179,9 +179,15 @@ def schema(columns: dict[str, str]) -> str:
     return ", ".join(f"`{name}` {kind}" for name, kind in columns.items())
 
 
+def ddl_columns(schema: str) -> list[tuple[str, str]]:
+    """(name, type) of each column of a flat DDL schema ("a long, `b` string, c: double")."""
+    parts = (part.strip().replace(": ", " ", 1).split(" ", 1) for part in schema.split(", "))
+    return [(name.strip("`"), kind) for name, kind in parts]
+
+
 def names(schema: str) -> list[str]:
-    """The column names of a flat DDL schema ("a long, `b` string")."""
-    return [part.strip().split(" ")[0].strip("`") for part in schema.split(", ")]
+    """The column names of a flat DDL schema."""
+    return [name for name, _ in ddl_columns(schema)]
 
 
 def map_batches(df: DataFrame, fn: Any, schema: str, *args: Any) -> DataFrame:
