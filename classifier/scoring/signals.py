@@ -249,6 +249,14 @@ def _author_components(pairs: pd.DataFrame, cfg: ScoringConfig) -> tuple[np.ndar
     return np.asarray(authors, dtype=object), labels
 
 
+def pod_core(pairs: pd.DataFrame, members: int, cfg: ScoringConfig) -> list[str]:
+    """The creators that at least half of a group's ``members`` authors are candidates on
+    (``pairs``: author, creator); none when there are fewer than ``pod_min_shared``."""
+    counts = pairs.groupby("creator")["author"].nunique()
+    core = counts.index[counts >= max(2, math.ceil(0.5 * members))]
+    return [str(x) for x in core] if len(core) >= cfg.pod_min_shared else []
+
+
 def pod_record(
     pod_id: str, authors: Sequence[str], sub: pd.DataFrame, cfg: ScoringConfig, has_times: bool
 ) -> Pod | None:
@@ -299,11 +307,9 @@ def find_pods(
     found: list[tuple[list[str], list[str]]] = []
     for label in np.flatnonzero(sizes >= cfg.pod_min_authors):
         members = authors[labels == label]
-        mine = pairs.loc[pairs["author"].isin(set(members))]
-        counts = mine.groupby("creator")["author"].nunique()
-        core = counts.index[counts >= max(2, math.ceil(0.5 * len(members)))]
-        if len(core) >= cfg.pod_min_shared:
-            found.append((sorted(str(m) for m in members), [str(x) for x in core]))
+        core = pod_core(pairs.loc[pairs["author"].isin(set(members))], len(members), cfg)
+        if core:
+            found.append((sorted(str(m) for m in members), core))
     found.sort(key=lambda item: -len(item[0]))
     # One pass over the comments: which pod (if any) each comment's author belongs to, and
     # whether the comment is on one of that pod's core creators.

@@ -25,7 +25,7 @@ from classifier.spark.session import objects, schema, types, utc
 _KIND = types(
     string="creator_id post_id comment_id author_id text reply_to label category lang cluster_id "
     "pod_id bait flags _source verdict platform language top_overlap tier currency burst_kind "
-    "_kind _bursts _repeats",
+    "_kind _json",
     long="_line comments posts authors early_comments copy_paste_comments pod_comments "
     "burst_posts burst_comments bait_comments repeat_authors repeat_comments sponsored_comments "
     "organic_comments comments_total creator_replies excluded_comments tier_peers rank "
@@ -34,7 +34,7 @@ _KIND = types(
     timestamp="created_at posted_at",
     array_string="reasons missing_signals missing_columns economics_missing",
 )
-_EXTRA = ("_kind", "_order_kind", "_order", "_bursts", "_repeats")
+_EXTRA = ("_kind", "_order_kind", "_order", "_json")
 UNION = {
     name: _KIND.get(name, "double")
     for name in dict.fromkeys((*_EXTRA, *COMMENT_COLUMNS, *POST_COLUMNS, *CREATOR_COLUMNS))
@@ -153,14 +153,6 @@ def _overlaps(rows: pd.DataFrame) -> dict[str, list[tuple[str, int]]]:
     return out
 
 
-def _by_creator(records: list[Any], creator_ids: pd.Series) -> list[str]:
-    """Evidence records (with a ``creator_id``) as one JSON list per creator."""
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    for item in records:
-        grouped.setdefault(str(item.creator_id), []).append(asdict(item))
-    return [json.dumps(grouped.get(str(c), []), ensure_ascii=False) for c in creator_ids]
-
-
 def score_bucket(comments: pd.DataFrame, side: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     """The rows of the three tables for a bucket of creators. Every step of ``score_tables``
     groups by creator, so a bucket gives each creator the numbers the whole input would."""
@@ -189,14 +181,17 @@ def score_bucket(comments: pd.DataFrame, side: pd.DataFrame, ctx: Context) -> pd
     order = creator_rows.set_index(objects(creator_rows["creator_id"]))
     for column in ("_order_kind", "_order"):
         table[column] = order[column].reindex(table["creator_id"].to_numpy()).to_numpy()
-    table["_bursts"] = _by_creator(tables.bursts, table["creator_id"])
-    table["_repeats"] = _by_creator(tables.repeats, table["creator_id"])
+    evidence = {"burst": tables.bursts, "repeat": tables.repeats}
     parts = [
         _typed(frame, kind)
         for frame, kind in (
             (table, "creator"),
             (tables.posts, "post"),
             (tables.comments, "comment"),
+            *(
+                (pd.DataFrame({"_json": [json.dumps(asdict(x)) for x in items]}), kind)
+                for kind, items in evidence.items()
+            ),
         )
     ]
     return pd.concat(parts, ignore_index=True)

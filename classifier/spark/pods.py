@@ -10,28 +10,36 @@ from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
 from classifier.scoring.config import ScoringConfig
-from classifier.scoring.signals import _pod_candidates, pod_record
+from classifier.scoring.signals import _pod_candidates, pod_core, pod_record
 from classifier.spark.clusters import components, evidence_row
 from classifier.spark.session import cut, objects
 
 _POD_ROWS = (
-    "_component long, creators array<string>, comments long, creator_counts array<long>, fast_share double, "
-    "median_delay_minutes double, generic_share double, why string, comment_ids array<string>"
+    "_component long, authors array<string>, creators array<string>, comments long, "
+    "creator_counts array<long>, fast_share double, median_delay_minutes double, "
+    "generic_share double, why string, comment_ids array<string>"
 )
 
 
 def _pod_record(rows: pd.DataFrame, cfg: ScoringConfig, has_times: bool) -> pd.DataFrame:
-    """One pod's evidence as ``find_pods`` makes it (none when it is not flagged)."""
+    """One group of linked authors as ``find_pods`` judges it: every comment of its authors
+    (``_cand``: the pair is a candidate) in, its pod's evidence out (none when not a pod)."""
     rows = rows.sort_values("_line", kind="stable").reset_index(drop=True)
+    authors = sorted(str(a) for a in rows["author_id"].unique())
+    pairs = rows.loc[rows["_cand"].fillna(False).astype(bool), ["author_id", "creator_id"]]
+    pairs = pairs.set_axis(["author", "creator"], axis=1)
+    core = pod_core(pairs, len(authors), cfg) if len(authors) >= cfg.pod_min_authors else []
+    mine = rows.loc[rows["creator_id"].isin(core)]
     sub = pd.DataFrame(
         {
-            "creator_id": objects(rows["creator_id"]),
-            "comment_id": objects(rows["comment_id"]),
-            "p": rows["p"].to_numpy(dtype=float),
-            "delay_min": pd.to_numeric(rows["delay_min"]).to_numpy(dtype=float),
+            "creator_id": objects(mine["creator_id"]),
+            "comment_id": objects(mine["comment_id"]),
+            "p": mine["p"].to_numpy(dtype=float),
+            "delay_min": pd.to_numeric(mine["delay_min"]).to_numpy(dtype=float),
         }
     )
-    return evidence_row(rows, pod_record("", (), sub, cfg, has_times), _POD_ROWS)
+    pod = pod_record("", authors, sub, cfg, has_times) if core else None
+    return evidence_row(rows, pod, _POD_ROWS)
 
 
 _CANDIDATES = "author string, creator string, first long"
@@ -50,7 +58,7 @@ def pods(c: DataFrame, cfg: ScoringConfig, has_times: bool) -> tuple[DataFrame, 
     """Per (author, creator) of a flagged pod: its pod_id; and the pods' evidence.
     ``find_pods`` with Spark joins and group-bys."""
     work = c.where(F.col("author_id").isNotNull()).select(
-        "author_id", "creator_id", "p", "delay_min", "_line"
+        "author_id", "creator_id", "comment_id", "p", "delay_min", "_line"
     )
     buckets = 2 * c.sparkSession.sparkContext.defaultParallelism
     cand = (
@@ -85,48 +93,26 @@ def pods(c: DataFrame, cfg: ScoringConfig, has_times: bool) -> tuple[DataFrame, 
         .select("src", "dst")
     )
     found = components(edges)
-    members = nodes.join(found, ["node"]).select("author", F.col("component").alias("_component"))
-    sizes = (
-        members.groupBy("_component")
-        .agg(
-            F.count(F.lit(1)).alias("size"), F.sort_array(F.collect_list("author")).alias("authors")
-        )
-        .where(F.col("size") >= cfg.pod_min_authors)
+    members = nodes.join(found, ["node"]).select(
+        F.col("author").alias("author_id"), F.col("component").alias("_component")
     )
-    in_pod = members.join(sizes.select("_component", "size"), ["_component"])
-    need = F.greatest(F.lit(2), F.ceil(F.col("size") * 0.5))
-    core = (
-        cand.join(in_pod, ["author"])
-        .groupBy("_component", "size", "creator")
-        .agg(F.count(F.lit(1)).alias("k"))
-        .where(F.col("k") >= need)
+    marks = cand.select(
+        F.col("author").alias("author_id"),
+        F.col("creator").alias("creator_id"),
+        F.lit(True).alias("_cand"),
     )
-    kept = (
-        core.groupBy("_component")
-        .agg(F.count(F.lit(1)).alias("cores"))
-        .where(F.col("cores") >= cfg.pod_min_shared)
+    records = (
+        work.join(members, ["author_id"])
+        .join(marks, ["author_id", "creator_id"], "left")
+        .groupBy("_component")
+        .applyInPandas(lambda frame: _pod_record(frame, cfg, has_times), _POD_ROWS)
     )
-    member_pairs = (
-        in_pod.join(kept.select("_component"), ["_component"])
-        .join(core.select("_component", "creator"), ["_component"])
-        .select(
-            F.col("author").alias("author_id"), F.col("creator").alias("creator_id"), "_component"
-        )
-    )
-    rows = c.join(F.broadcast(member_pairs), ["author_id", "creator_id"]).select(
-        "_component", "creator_id", "comment_id", "p", "delay_min", "_line"
-    )
-    records = rows.groupBy("_component").applyInPandas(
-        lambda frame: _pod_record(frame, cfg, has_times), _POD_ROWS
-    )
-    flagged = records.join(sizes, ["_component"])
-    ordered = Window.orderBy(F.desc("size"), F.asc("_component"))
+    ordered = Window.orderBy(F.desc(F.size("authors")), F.asc("_component"))
     evidence = (
-        flagged.withColumn("_num", F.row_number().over(ordered))
+        records.withColumn("_num", F.row_number().over(ordered))
         .select(
             F.concat(F.lit("P"), F.col("_num").cast("string")).alias("pod_id"),
             "_num",
-            "_component",
             "authors",
             "creators",
             "comments",
@@ -139,10 +125,10 @@ def pods(c: DataFrame, cfg: ScoringConfig, has_times: bool) -> tuple[DataFrame, 
         )
         .transform(lambda d: cut(d, "pods: evidence"))
     )
-    pod_pairs = member_pairs.join(evidence.select("_component", "pod_id"), ["_component"]).select(
-        "author_id", "creator_id", "pod_id"
-    )
-    return pod_pairs, evidence.drop("_component")
+    pod_pairs = evidence.select("pod_id", F.explode("authors").alias("author_id"), "creators")
+    return pod_pairs.select(
+        "author_id", F.explode("creators").alias("creator_id"), "pod_id"
+    ), evidence
 
 
 def _top_overlap(rows: pd.DataFrame, top: int = 3) -> pd.DataFrame:

@@ -149,9 +149,9 @@ def score_creators_df(
         .applyInPandas(rank_creators, schema(CREATORS))
     )
 
-    def evidence(column: str, cls: type) -> DataFrame:
-        items = F.from_json(column, f"array<{spark_type(cls)}>")
-        return creator_rows.select(F.explode(items).alias("e")).select("e.*")
+    def evidence(kind: str, cls: type) -> DataFrame:
+        rows = union.where(F.col("_kind") == kind)
+        return rows.select(F.from_json("_json", spark_type(cls)).alias("e")).select("e.*")
 
     notes = (*inputs.notes, f"labels from {source}", f"bait found with {bait_source(has_category)}")
     return SparkCreatorReport(
@@ -160,8 +160,8 @@ def score_creators_df(
         comments=union.where(F.col("_kind") == "comment").select(*COMMENT_COLUMNS),
         clusters=clusters,
         pods=pod_evidence,
-        bursts=evidence("_bursts", Burst),
-        repeat_authors=evidence("_repeats", RepeatAuthor),
+        bursts=evidence("burst", Burst),
+        repeat_authors=evidence("repeat", RepeatAuthor),
         problems=inputs.problems.unionByName(label_problems),
         signals_off=_signals_off(inputs.present, has_category, 0),
         notes=notes,
