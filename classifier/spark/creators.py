@@ -181,19 +181,12 @@ def score_bucket(comments: pd.DataFrame, side: pd.DataFrame, ctx: Context) -> pd
     order = creator_rows.set_index(objects(creator_rows["creator_id"]))
     for column in ("_order_kind", "_order"):
         table[column] = order[column].reindex(table["creator_id"].to_numpy()).to_numpy()
-    evidence = {"burst": tables.bursts, "repeat": tables.repeats}
-    parts = [
-        _typed(frame, kind)
-        for frame, kind in (
-            (table, "creator"),
-            (tables.posts, "post"),
-            (tables.comments, "comment"),
-            *(
-                (pd.DataFrame({"_json": [json.dumps(asdict(x)) for x in items]}), kind)
-                for kind, items in evidence.items()
-            ),
-        )
-    ]
+    found: dict[str, list[Any]] = {"burst": tables.bursts, "repeat": tables.repeats}
+    evidence = {
+        k: pd.DataFrame({"_json": [json.dumps(asdict(x)) for x in v]}) for k, v in found.items()
+    }
+    frames = {"creator": table, "post": tables.posts, "comment": tables.comments, **evidence}
+    parts = [_typed(frame, kind) for kind, frame in frames.items()]
     return pd.concat(parts, ignore_index=True)
 
 

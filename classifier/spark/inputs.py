@@ -44,21 +44,20 @@ from classifier.spark.session import (
 )
 
 PROBLEM_SCHEMA = "source string, line long, field string, problem string"
-_COMMENTS = types(
-    string="creator_id post_id comment_id author_id reply_to text",
-    timestamp="created_at",
-    double="like_count",
-    boolean="is_creator_reply " + " ".join(f"_bad_{column}" for column, _ in COMMENT_CHECKS[1:]),
+_COMMENT_INPUT = (
+    *("creator_id", "post_id", "comment_id", "author_id", "reply_to", "text"),
+    *("created_at", "like_count", "is_creator_reply"),
 )
-_POSTS = types(
-    string="post_id creator_id",
-    timestamp="posted_at",
-    boolean="sponsored",
-    double=" ".join(POST_COUNTS),
-)
-_CREATORS = types(string="creator_id currency platform language", double="followers price")
 _LABELS = types(double="p", string="label category lang")
-_PLACE = types(long="_line", string="_source")
+
+
+def _types(normalize: Any, columns: Iterable[str]) -> dict[str, str]:
+    """The Spark type of each column the scorer's ``normalize`` returns for a batch of
+    ``columns`` (found by running it on an empty one): the schema follows the scorer."""
+    empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in (*columns, "_source")})
+    out = normalize(empty.assign(_line=pd.Series([], dtype="int64")))
+    kinds = {"f": "double", "i": "long", "b": "boolean", "M": "timestamp"}
+    return {str(c): kinds.get(dtype.kind, "string") for c, dtype in out.dtypes.items()}
 
 
 @dataclass
@@ -145,26 +144,26 @@ def _table(
     spark: SparkSession,
     df: DataFrame | None,
     what: str,
-    columns: dict[str, str],
     fields: tuple[str, ...],
     normalize: Any,
+    inputs: tuple[str, ...],
 ) -> tuple[DataFrame, DataFrame | None]:
     """A posts or creators table, checked batch by batch; the row read last wins for an id.
     Without one: an empty table of the same columns."""
-    spark_columns = {**columns, **_PLACE}
+    columns = _types(normalize, inputs)
+    kept = [c for c in columns if not c.startswith("_p_")]
     if df is None:
-        return spark.createDataFrame([], schema(spark_columns)), None
+        return spark.createDataFrame([], schema({c: columns[c] for c in kept})), None
     key = fields[0]
     require_column(
         df.columns, key, f"the {what} DataFrame", f"the {what} table needs a {key} column"
     )
-    src, micros = _select(df, what, columns)
-    problems = {f"_p_{f}": "string" for f in fields}
-    norm = map_batches(src, _batch, schema({**spark_columns, **problems}), normalize, micros)
+    src, micros = _select(df, what, inputs)
+    norm = map_batches(src, _batch, schema(columns), normalize, micros)
     named = norm.where(F.col(key).isNotNull())
     last = named.groupBy(key).agg(F.max("_line").alias("__last"))
     table = named.join(last, [key]).where(F.col("_line") == F.col("__last"))
-    return table.select(*spark_columns), _field_problems(norm, fields)
+    return table.select(*kept), _field_problems(norm, fields)
 
 
 def _check_comments(df: DataFrame, text_column: str, has_posts: bool) -> DataFrame:
@@ -189,12 +188,14 @@ def prepare_inputs(
     ``label``/``score``/``category``/``lang`` columns to read labels from (empty: the model's)."""
     spark = comments_df.sparkSession
     frame = _check_comments(comments_df, text_column, posts_df is not None)
-    src, micros = _select(frame, "comments", [*_COMMENTS, *label_columns], spread=True)
-    columns = {**_COMMENTS, **_PLACE, **(_LABELS if label_columns else {})}
+    src, micros = _select(frame, "comments", [*_COMMENT_INPUT, *label_columns], spread=True)
+    columns = {**_types(normalize_comments, _COMMENT_INPUT), **(_LABELS if label_columns else {})}
     norm = map_batches(src, _comment_batch, schema(columns), micros, list(label_columns))
-    posts, post_problems = _table(spark, posts_df, "posts", _POSTS, POST_FIELDS, normalize_posts)
+    posts, post_problems = _table(
+        spark, posts_df, "posts", POST_FIELDS, normalize_posts, POST_COLUMNS
+    )
     creators, creator_problems = _table(
-        spark, creators_df, "creators", _CREATORS, CREATOR_FIELDS, normalize_creators
+        spark, creators_df, "creators", CREATOR_FIELDS, normalize_creators, CREATOR_COLUMNS
     )
     if posts_df is not None:  # a comment without a creator takes its post's
         owners = posts.where(F.col("creator_id").isNotNull()).select(
