@@ -9,7 +9,7 @@ explain it. Everything is vectorized with numpy/pandas group-bys; nothing compar
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -344,8 +344,11 @@ def find_pods(
     return SignalResult(a, pod_col), pods
 
 
-def creator_overlap(c: pd.DataFrame, top: int = 3) -> dict[str, list[tuple[str, int, float]]]:
-    """For each creator, the creators sharing most commenters: (creator, shared, Jaccard)."""
+def creator_overlap(
+    c: pd.DataFrame, top: int = 3, only: Collection[str] | None = None
+) -> dict[str, list[tuple[str, int, float]]]:
+    """For each creator (of ``only``, when given), the creators sharing most commenters:
+    (creator, shared, Jaccard); ties go to the creator seen first in ``c``."""
     work = c[["author_id", "creator_id"]].dropna().drop_duplicates()
     if work.empty:
         return {}
@@ -356,16 +359,16 @@ def creator_overlap(c: pd.DataFrame, top: int = 3) -> dict[str, list[tuple[str, 
         shape=(int(author_codes.max()) + 1, len(creators)),
     )
     size = np.asarray(matrix.sum(axis=0)).ravel()
-    multi = np.asarray(matrix.sum(axis=1)).ravel() >= 2
-    shared = (matrix[multi].T @ matrix[multi]).tocsr()
-    shared.setdiag(0)
-    shared.eliminate_zeros()
+    multi = matrix[np.asarray(matrix.sum(axis=1)).ravel() >= 2]
+    rows = np.arange(len(creators)) if only is None else np.flatnonzero(creators.isin(list(only)))
+    shared = (multi[:, rows].T @ multi).tocsr()
     out: dict[str, list[tuple[str, int, float]]] = {}
-    for i in range(shared.shape[0]):
-        lo, hi = shared.indptr[i], shared.indptr[i + 1]
-        if lo == hi:
-            continue
+    for k, i in enumerate(rows.tolist()):
+        lo, hi = shared.indptr[k], shared.indptr[k + 1]
         counts, columns = shared.data[lo:hi], shared.indices[lo:hi]
+        counts, columns = counts[columns != i], columns[columns != i]
+        if not len(counts):
+            continue
         best = np.argsort(-counts, kind="stable")[:top]
         out[str(creators[i])] = [
             (str(creators[j]), int(n), float(n / (size[i] + size[j] - n)))

@@ -4,13 +4,12 @@ computes it, and the overlap as ``creator_overlap`` ranks it."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
 from classifier.scoring.config import ScoringConfig
-from classifier.scoring.signals import _pod_candidates, pod_core, pod_record
+from classifier.scoring.signals import _pod_candidates, creator_overlap, pod_core, pod_record
 from classifier.spark.clusters import components, evidence_row
 from classifier.spark.session import cut, objects
 
@@ -132,48 +131,18 @@ def pods(c: DataFrame, cfg: ScoringConfig, has_times: bool) -> tuple[DataFrame, 
 
 
 def _top_overlap(rows: pd.DataFrame, top: int = 3) -> pd.DataFrame:
-    """For the creators of one bucket (``mine``), the ``top`` creators sharing most commenters.
-
-    ``rows`` holds every (author, creator) pair of the authors who comment on a creator of the
-    bucket, so one sparse product gives the bucket's rows of the creator x creator overlap;
-    ties go to the creator seen first in the input, as in ``creator_overlap``.
-    """
-    from scipy import sparse
-
-    author_codes, _ = pd.factorize(rows["author_id"])
-    creator_codes, creators = pd.factorize(rows["creator_id"])
-    matrix = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.int64), (author_codes, creator_codes)),
-        shape=(int(author_codes.max()) + 1, len(creators)),
-    )
-    matrix.sum_duplicates()
-    matrix.data[:] = 1
-    mine = np.unique(creator_codes[rows["mine"].to_numpy(dtype=bool)])
-    shared = (matrix[:, mine].T @ matrix).tocoo()
-    row, col, count = mine[shared.row], shared.col, shared.data
-    keep = row != col
-    row, col, count = row[keep], col[keep], count[keep]
-    order = (
-        pd.Series(rows["order"].to_numpy(), index=creator_codes)
-        .groupby(level=0)
-        .min()
-        .reindex(np.arange(len(creators)))
-        .to_numpy()
-    )
-    ranked = np.lexsort((order[col], -count, row))
-    row, col, count = row[ranked], col[ranked], count[ranked]
-    start = np.r_[True, row[1:] != row[:-1]]
-    rank = np.arange(len(row)) - np.maximum.accumulate(np.where(start, np.arange(len(row)), 0))
-    best = rank < top
-    names = np.asarray(creators, dtype=object)
-    return pd.DataFrame(
-        {
-            "creator_id": pd.Series(names[row[best]], dtype=object),
-            "r": rank[best].astype(np.int64) + 1,
-            "other": pd.Series(names[col[best]], dtype=object),
-            "shared": count[best].astype(np.int64),
-        }
-    )
+    """``creator_overlap`` for the creators of one bucket (``mine``): ``rows`` holds every
+    (author, creator) pair of the authors who comment on one of them, so their counts are
+    whole; sorted by each creator's first line, ties go as in the single-machine path."""
+    rows = rows.sort_values("order", kind="stable")
+    mine = rows.loc[rows["mine"].astype(bool), "creator_id"]
+    found = creator_overlap(rows, top, only=set(mine))
+    items = [
+        (creator, rank + 1, other, shared)
+        for creator, ranked in found.items()
+        for rank, (other, shared, _) in enumerate(ranked)
+    ]
+    return pd.DataFrame(items, columns=["creator_id", "r", "other", "shared"])
 
 
 def overlap(c: DataFrame, top: int = 3) -> DataFrame:
