@@ -9,12 +9,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from classifier.scoring.config import ScoringConfig
-from classifier.scoring.signals import cluster_record
+from classifier.scoring.signals import Cluster, cluster_record
 from classifier.scoring.textsim import _band_keys, _signatures_by_script
+from classifier.spark.creators import evidence_schema
 from classifier.spark.session import cut, map_batches, names, objects
 
 
@@ -74,25 +75,28 @@ def components(edges: DataFrame, max_rounds: int = 64) -> DataFrame:
     )
 
 
-_CLUSTER_ROWS = (
-    "_group long, text string, variants array<string>, comments long, "
-    "creator_counts array<long>, creators array<string>, comment_ids array<string>"
-)
-
-
-def evidence_row(rows: pd.DataFrame, found: Any, schema: str) -> pd.DataFrame:
-    """One group's evidence record (a Cluster or Pod, or None) as a row with the columns of
-    ``schema`` (the first is the group's key); ``comments_by_creator`` travels as two arrays."""
-    columns = names(schema)
+def evidence_row(rows: pd.DataFrame, found: Any, cls: type, key: str) -> pd.DataFrame:
+    """One group's evidence record (a ``cls``: Cluster or Pod; or None) as a row of
+    :func:`evidence_rows` ``(cls, key)``; its id and number are set once all are found."""
+    columns = names(evidence_rows(cls, key))
     if found is None:
         return pd.DataFrame(columns=columns)
-    data = asdict(found)
-    data["creator_counts"] = list(data.pop("comments_by_creator").values())
-    data[columns[0]] = int(rows[columns[0]].iloc[0])
+    data = {**asdict(found), key: int(rows[key].iloc[0]), "_num": 0}
     return pd.DataFrame({name: [data[name]] for name in columns})
 
 
-def _cluster_record(rows: pd.DataFrame) -> pd.DataFrame:
+def evidence_rows(cls: type, key: str) -> str:
+    return f"{key} long, {evidence_schema(cls, True)}"
+
+
+def numbered(records: DataFrame, prefix: str, *order: Column) -> DataFrame:
+    """Records numbered 1..n in ``order``, their ids (the first field) ``<prefix><number>``."""
+    num = F.row_number().over(Window.orderBy(*order))
+    ident = records.columns[1]
+    return records.withColumns({"_num": num, ident: F.concat(F.lit(prefix), num.cast("string"))})
+
+
+def _cluster_record(rows: pd.DataFrame, has_authors: bool) -> pd.DataFrame:
     rows = rows.sort_values("_line", kind="stable")
     members = pd.DataFrame(
         {
@@ -101,7 +105,8 @@ def _cluster_record(rows: pd.DataFrame) -> pd.DataFrame:
             "comment_id": objects(rows["comment_id"]),
         }
     )
-    return evidence_row(rows, cluster_record("", members, 0), _CLUSTER_ROWS)
+    authors = int(rows["_authors"].iloc[0]) if has_authors else 0
+    return evidence_row(rows, cluster_record("", members, authors), Cluster, "_group")
 
 
 def _signature_rows(batch: pd.DataFrame, bands: int, rows: int) -> pd.DataFrame:
@@ -163,43 +168,22 @@ def copy_paste(c: DataFrame, cfg: ScoringConfig, has_authors: bool) -> tuple[Dat
     )
     members = keyed.join(groups, ["_key"])
     author = F.countDistinct("author_id") if has_authors else F.count(F.lit(1))
-    sizes = members.groupBy("_group").agg(
-        F.count(F.lit(1)).alias("comments"), author.alias("authors")
-    )
-    ordered = Window.orderBy(F.desc("comments"), F.desc("authors"), F.asc("_group"))
-    valid = (
-        sizes.where(F.col("authors") >= cfg.dupe_min_authors)
-        .withColumn("_num", F.row_number().over(ordered))
-        .withColumn("cluster_id", F.concat(F.lit("C"), F.col("_num").cast("string")))
-        .select("_group", "_num", "cluster_id", "authors")
-    )
-    rows = members.join(F.broadcast(valid), ["_group"]).transform(
-        lambda d: cut(d, "copy-paste: cluster members")
-    )
+    sizes = members.groupBy("_group").agg(author.alias("_authors"))
+    rows = members.join(
+        F.broadcast(sizes.where(F.col("_authors") >= cfg.dupe_min_authors)), ["_group"]
+    ).transform(lambda d: cut(d, "copy-paste: cluster members"))
     records = (
-        rows.select("_group", "creator_id", "text", "comment_id", "_line")
+        rows.select("_group", "_authors", "creator_id", "text", "comment_id", "_line")
         .groupBy("_group")
-        .applyInPandas(lambda rows: _cluster_record(rows), _CLUSTER_ROWS)
+        .applyInPandas(lambda r: _cluster_record(r, has_authors), evidence_rows(Cluster, "_group"))
     )
-    clusters = (
-        records.join(valid, ["_group"])
-        .select(
-            "cluster_id",
-            "_num",
-            "text",
-            "variants",
-            "comments",
-            (F.col("authors") if has_authors else F.lit(0).cast("long")).alias("authors"),
-            "creators",
-            F.map_from_arrays("creators", "creator_counts").alias("comments_by_creator"),
-            "comment_ids",
-        )
-        .transform(lambda d: cut(d, "copy-paste: cluster evidence"))
+    # Most comments first, then most authors (0 without authors: then the two are one order).
+    order = (F.desc("comments"), F.desc("authors"), F.asc("_group"))
+    clusters = numbered(records, "C", *order).transform(
+        lambda d: cut(d, "copy-paste: cluster evidence")
     )
-    copies = rows.groupBy("cluster_id", "creator_id").agg(F.count(F.lit(1)).alias("_m"))
-    per_row = (
-        rows.select("_line", "cluster_id", "creator_id")
-        .join(copies, ["cluster_id", "creator_id"])
-        .select("_line", "cluster_id", "_m")
+    copies = clusters.select(
+        "_group", "cluster_id", F.explode("comments_by_creator").alias("creator_id", "_m")
     )
-    return per_row, clusters
+    per_row = rows.join(copies, ["_group", "creator_id"]).select("_line", "cluster_id", "_m")
+    return per_row, clusters.drop("_group")

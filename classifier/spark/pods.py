@@ -5,19 +5,13 @@ computes it, and the overlap as ``creator_overlap`` ranks it."""
 from __future__ import annotations
 
 import pandas as pd
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from classifier.scoring.config import ScoringConfig
-from classifier.scoring.signals import _pod_candidates, creator_overlap, pod_core, pod_record
-from classifier.spark.clusters import components, evidence_row
+from classifier.scoring.signals import Pod, _pod_candidates, creator_overlap, pod_core, pod_record
+from classifier.spark.clusters import components, evidence_row, evidence_rows, numbered
 from classifier.spark.session import cut, objects
-
-_POD_ROWS = (
-    "_component long, authors array<string>, creators array<string>, comments long, "
-    "creator_counts array<long>, fast_share double, median_delay_minutes double, "
-    "generic_share double, why string, comment_ids array<string>"
-)
 
 
 def _pod_record(rows: pd.DataFrame, cfg: ScoringConfig, has_times: bool) -> pd.DataFrame:
@@ -38,7 +32,7 @@ def _pod_record(rows: pd.DataFrame, cfg: ScoringConfig, has_times: bool) -> pd.D
         }
     )
     pod = pod_record("", authors, sub, cfg, has_times) if core else None
-    return evidence_row(rows, pod, _POD_ROWS)
+    return evidence_row(rows, pod, Pod, "_component")
 
 
 _CANDIDATES = "author string, creator string, first long"
@@ -104,30 +98,17 @@ def pods(c: DataFrame, cfg: ScoringConfig, has_times: bool) -> tuple[DataFrame, 
         work.join(members, ["author_id"])
         .join(marks, ["author_id", "creator_id"], "left")
         .groupBy("_component")
-        .applyInPandas(lambda frame: _pod_record(frame, cfg, has_times), _POD_ROWS)
-    )
-    ordered = Window.orderBy(F.desc(F.size("authors")), F.asc("_component"))
-    evidence = (
-        records.withColumn("_num", F.row_number().over(ordered))
-        .select(
-            F.concat(F.lit("P"), F.col("_num").cast("string")).alias("pod_id"),
-            "_num",
-            "authors",
-            "creators",
-            "comments",
-            F.map_from_arrays("creators", "creator_counts").alias("comments_by_creator"),
-            "fast_share",
-            "median_delay_minutes",
-            "generic_share",
-            "why",
-            "comment_ids",
+        .applyInPandas(
+            lambda frame: _pod_record(frame, cfg, has_times), evidence_rows(Pod, "_component")
         )
-        .transform(lambda d: cut(d, "pods: evidence"))
+    )
+    evidence = numbered(records, "P", F.desc(F.size("authors")), F.asc("_component")).transform(
+        lambda d: cut(d, "pods: evidence")
     )
     pod_pairs = evidence.select("pod_id", F.explode("authors").alias("author_id"), "creators")
     return pod_pairs.select(
         "author_id", F.explode("creators").alias("creator_id"), "pod_id"
-    ), evidence
+    ), evidence.drop("_component")
 
 
 def _top_overlap(rows: pd.DataFrame, top: int = 3) -> pd.DataFrame:
