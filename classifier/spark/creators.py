@@ -129,35 +129,38 @@ def rank_creators(table: pd.DataFrame) -> pd.DataFrame:
     return table[list(CREATOR_COLUMNS)]
 
 
-def _evidence(column: pd.Series, cls: type) -> list[Any]:
-    """The evidence records named in the creators' JSON lists, each once, in their global
-    order (C1, C2... / P1, P2...). A trimmed copy-paste record carries only its own creator's
-    count, so the counts of the bucket's creators that share a cluster are merged."""
+def _evidence(rows: pd.DataFrame, cls: type) -> list[Any]:
+    """The evidence records naming the bucket's creators, each once, in their global order
+    (C1, C2... / P1, P2...). A trimmed copy-paste record carries only its own creator's count,
+    so the counts of the bucket's creators that share a cluster are merged."""
     found: dict[int, dict[str, Any]] = {}
-    for raw in column:
-        for item in json.loads(raw) if isinstance(raw, str) else []:
-            data = json.loads(item["_json"])
-            if item["_num"] in found:
-                found[item["_num"]]["comments_by_creator"].update(data["comments_by_creator"])
-            else:
-                found[item["_num"]] = data
-    return [record(cls, found[num]) for num in sorted(found)]
+    for num, raw in sorted(zip(rows["_num"].astype(int), rows["_json"], strict=True)):
+        data = json.loads(raw)
+        if num in found:
+            found[num]["comments_by_creator"].update(data["comments_by_creator"])
+        else:
+            found[num] = data
+    return [record(cls, data) for data in found.values()]
 
 
 def _overlaps(rows: pd.DataFrame) -> dict[str, list[tuple[str, int]]]:
-    out = {}
-    for creator, raw in zip(objects(rows["creator_id"]), rows["_overlap"], strict=True):
-        if isinstance(raw, str):
-            ranked = sorted(json.loads(raw), key=lambda o: o["r"])
-            out[str(creator)] = [(str(o["other"]), int(o["shared"])) for o in ranked]
+    out: dict[str, list[tuple[str, int]]] = {}
+    for creator, other, shared in rows.sort_values("r")[
+        ["creator_id", "other", "shared"]
+    ].itertuples(index=False):
+        out.setdefault(str(creator), []).append((str(other), int(shared)))
     return out
 
 
 def score_bucket(comments: pd.DataFrame, side: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     """The rows of the three tables for a bucket of creators. Every step of ``score_tables``
     groups by creator, so a bucket gives each creator the numbers the whole input would."""
-    creator_rows = side.loc[side["_side"] == "creator"]
-    posts = _pandas(side.loc[side["_side"] == "post"], POSTS_IN)
+
+    def part(kind: str) -> pd.DataFrame:
+        return side.loc[side["_side"] == kind]
+
+    creator_rows = part("creator")
+    posts = _pandas(part("post"), POSTS_IN)
     creators = _pandas(creator_rows, CREATORS_IN)
     df = _pandas(comments.sort_values("_line", kind="stable"), COMMENTS_IN)
     counted = ~(df["excluded"].to_numpy() | df["creator_reply"].to_numpy())
@@ -168,9 +171,9 @@ def score_bucket(comments: pd.DataFrame, side: pd.DataFrame, ctx: Context) -> pd
             np.where(in_cluster, 1.0 - 1.0 / c["_m"].to_numpy(), 0.0), objects(c["_cluster"])
         ),
         SignalResult(np.where(in_pod, 1.0, 0.0), objects(c["_pod"])),
-        _evidence(creator_rows["_clusters"], Cluster),
-        _evidence(creator_rows["_pods"], Pod),
-        _overlaps(creator_rows),
+        _evidence(part("cluster"), Cluster),
+        _evidence(part("pod"), Pod),
+        _overlaps(part("overlap")),
     )
     timed = posts.loc[posts["posted_at"].notna(), "post_id"]
     time_source = dict.fromkeys((str(p) for p in timed), "posted_at")
@@ -190,8 +193,8 @@ def score_bucket(comments: pd.DataFrame, side: pd.DataFrame, ctx: Context) -> pd
     return pd.concat(parts, ignore_index=True)
 
 
-def evidence_json(evidence: DataFrame, cls: type, *, trim: bool) -> DataFrame:
-    """Per creator: a JSON list of {_num, _json} for the evidence records that name it.
+def evidence_rows_by_creator(evidence: DataFrame, cls: type, *, trim: bool) -> DataFrame:
+    """(creator_id, _num, _json): each evidence record once per creator it names.
 
     With ``trim`` each creator gets only its own count in ``comments_by_creator`` and no
     variants, creators or comment ids: all its reasons read from a copy-paste cluster (a
@@ -207,8 +210,4 @@ def evidence_json(evidence: DataFrame, cls: type, *, trim: bool) -> DataFrame:
             }
         )
     record = F.to_json(F.struct(*[f.name for f in fields(cls)]))
-    return (
-        exploded.select("creator_id", "_num", record.alias("_json"))
-        .groupBy("creator_id")
-        .agg(F.to_json(F.collect_list(F.struct("_num", "_json"))).alias("_evidence"))
-    )
+    return exploded.select("creator_id", "_num", record.alias("_json"))

@@ -126,8 +126,12 @@ def _top_overlap(rows: pd.DataFrame, top: int = 3) -> pd.DataFrame:
     return pd.DataFrame(items, columns=["creator_id", "r", "other", "shared"])
 
 
+OVERLAP_SCHEMA = "creator_id string, r long, other string, shared long"
+
+
 def overlap(c: DataFrame, top: int = 3) -> DataFrame:
-    """``creator_overlap``: per creator, the ``top`` creators sharing most commenters (JSON).
+    """``creator_overlap``: per creator, the ``top`` creators sharing most commenters (rank
+    ``r``, ``other``, ``shared``).
 
     Creators go to buckets; each bucket receives the full creator list of every author who
     comments on one of its creators (an author is copied to at most one bucket per creator),
@@ -159,14 +163,5 @@ def overlap(c: DataFrame, top: int = 3) -> DataFrame:
         # numbers would put some in one partition and leave others empty)
         rows.repartitionByRange(buckets, "_target")
         .groupBy("_target")
-        .applyInPandas(
-            lambda frame: _top_overlap(frame, top),
-            "creator_id string, r long, other string, shared long",
-        )
-        .groupBy("creator_id")
-        .agg(
-            F.to_json(F.sort_array(F.collect_list(F.struct("r", "other", "shared")))).alias(
-                "_overlap"
-            )
-        )
+        .applyInPandas(lambda frame: _top_overlap(frame, top), OVERLAP_SCHEMA)
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from functools import reduce
 from pathlib import Path
 
 from pyspark.sql import DataFrame
@@ -27,14 +28,14 @@ from classifier.spark.creators import (
     CREATORS,
     UNION_SCHEMA,
     Context,
-    evidence_json,
+    evidence_rows_by_creator,
     evidence_schema,
     rank_creators,
     score_bucket,
     spark_type,
 )
 from classifier.spark.inputs import SparkInputs, collect, prepare_inputs, problem_rows
-from classifier.spark.pods import overlap, pods
+from classifier.spark.pods import OVERLAP_SCHEMA, overlap, pods
 from classifier.spark.predict import attach_labels
 from classifier.spark.report import SparkCreatorReport
 from classifier.spark.session import cut, model_ref, schema
@@ -63,24 +64,17 @@ def _delays(labeled: DataFrame, posts: DataFrame) -> DataFrame:
 def _side(
     inputs: SparkInputs, clusters: DataFrame, pod_evidence: DataFrame, near: DataFrame
 ) -> DataFrame:
-    """What a bucket needs besides its comments: its creators (with their overlap and the
-    evidence records naming them) and its posts, in one frame (``_side`` says which)."""
-    creators = (
-        inputs.creators.join(near, ["creator_id"], "left")
-        .join(
-            evidence_json(clusters, Cluster, trim=True).withColumnRenamed("_evidence", "_clusters"),
-            ["creator_id"],
-            "left",
-        )
-        .join(
-            evidence_json(pod_evidence, Pod, trim=False).withColumnRenamed("_evidence", "_pods"),
-            ["creator_id"],
-            "left",
-        )
-        .withColumn("_side", F.lit("creator"))
-    )
-    posts = inputs.posts.withColumn("posted_at", F.unix_micros("posted_at"))
-    return creators.unionByName(posts.withColumn("_side", F.lit("post")), allowMissingColumns=True)
+    """What a bucket needs besides its comments, in one frame (``_side`` says which part): its
+    creators, posts, the evidence records naming its creators and their overlap."""
+    parts = {
+        "creator": inputs.creators,
+        "post": inputs.posts.withColumn("posted_at", F.unix_micros("posted_at")),
+        "cluster": evidence_rows_by_creator(clusters, Cluster, trim=True),
+        "pod": evidence_rows_by_creator(pod_evidence, Pod, trim=False),
+        "overlap": near,
+    }
+    frames = [df.withColumn("_side", F.lit(kind)) for kind, df in parts.items()]
+    return reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)
 
 
 def score_creators_df(
@@ -185,7 +179,7 @@ def _per_creator(
     else:
         pod_pairs = spark.createDataFrame([], "author_id string, creator_id string, pod_id string")
         pod_evidence = spark.createDataFrame([], evidence_schema(Pod, True))
-        near = spark.createDataFrame([], "creator_id string, _overlap string")
+        near = spark.createDataFrame([], OVERLAP_SCHEMA)
     enriched = (
         c.join(copies, ["_line"], "left")
         .join(pod_pairs, ["author_id", "creator_id"], "left")
