@@ -77,20 +77,22 @@ def components(edges: DataFrame, max_rounds: int = 64) -> DataFrame:
 
 def evidence_row(rows: pd.DataFrame, found: Any, cls: type, key: str) -> pd.DataFrame:
     """One group's evidence record (a ``cls``: Cluster or Pod; or None) as a row of
-    :func:`evidence_rows` ``(cls, key)``; its id and number are set once all are found."""
-    columns = names(evidence_rows(cls, key))
+    ``record_schema(cls, key)``; its id and number are set once all are found."""
+    columns = names(record_schema(cls, key))
     if found is None:
         return pd.DataFrame(columns=columns)
     data = {**asdict(found), key: int(rows[key].iloc[0]), "_num": 0}
     return pd.DataFrame({name: [data[name]] for name in columns})
 
 
-def evidence_rows(cls: type, key: str) -> str:
+def record_schema(cls: type, key: str) -> str:
+    """The DDL schema of a group's evidence row: the group's ``key``, then the record."""
     return f"{key} long, {evidence_schema(cls, True)}"
 
 
 def numbered(records: DataFrame, prefix: str, *order: Column) -> DataFrame:
-    """Records numbered 1..n in ``order``, their ids (the first field) ``<prefix><number>``."""
+    """Records numbered 1..n (``_num``) in ``order``; the id after the group key becomes
+    ``<prefix><number>`` (C1, P1...)."""
     num = F.row_number().over(Window.orderBy(*order))
     ident = records.columns[1]
     return records.withColumns({"_num": num, ident: F.concat(F.lit(prefix), num.cast("string"))})
@@ -175,7 +177,7 @@ def copy_paste(c: DataFrame, cfg: ScoringConfig, has_authors: bool) -> tuple[Dat
     records = (
         rows.select("_group", "_authors", "creator_id", "text", "comment_id", "_line")
         .groupBy("_group")
-        .applyInPandas(lambda r: _cluster_record(r, has_authors), evidence_rows(Cluster, "_group"))
+        .applyInPandas(lambda r: _cluster_record(r, has_authors), record_schema(Cluster, "_group"))
     )
     # Most comments first, then most authors (0 without authors: then the two are one order).
     order = (F.desc("comments"), F.desc("authors"), F.asc("_group"))

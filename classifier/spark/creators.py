@@ -193,7 +193,7 @@ def score_bucket(comments: pd.DataFrame, side: pd.DataFrame, ctx: Context) -> pd
     return pd.concat(parts, ignore_index=True)
 
 
-def evidence_rows_by_creator(evidence: DataFrame, cls: type, *, trim: bool) -> DataFrame:
+def records_by_creator(evidence: DataFrame, cls: type, *, trim: bool) -> DataFrame:
     """(creator_id, _num, _json): each evidence record once per creator it names.
 
     With ``trim`` each creator gets only its own count in ``comments_by_creator`` and no

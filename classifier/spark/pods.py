@@ -10,7 +10,7 @@ from pyspark.sql import functions as F
 
 from classifier.scoring.config import ScoringConfig
 from classifier.scoring.signals import Pod, _pod_candidates, creator_overlap, pod_core, pod_record
-from classifier.spark.clusters import components, evidence_row, evidence_rows, numbered
+from classifier.spark.clusters import components, evidence_row, numbered, record_schema
 from classifier.spark.session import cut, objects
 
 
@@ -99,7 +99,7 @@ def pods(c: DataFrame, cfg: ScoringConfig, has_times: bool) -> tuple[DataFrame, 
         .join(marks, ["author_id", "creator_id"], "left")
         .groupBy("_component")
         .applyInPandas(
-            lambda frame: _pod_record(frame, cfg, has_times), evidence_rows(Pod, "_component")
+            lambda frame: _pod_record(frame, cfg, has_times), record_schema(Pod, "_component")
         )
     )
     evidence = numbered(records, "P", F.desc(F.size("authors")), F.asc("_component")).transform(

@@ -14,36 +14,30 @@ from classifier.io.problems import InputError
 from classifier.predictor import prediction_columns
 from classifier.scoring.config import ScoringConfig
 from classifier.scoring.textsim import key_units, text_keys
-from classifier.spark.session import ModelRef, cut, model_ref, worker_predictor
+from classifier.spark.session import ModelRef, cut, model_ref, schema, worker_predictor
 
 PREDICTION_COLUMNS = ("label", "score", "lang")
 
 
-def _predict_texts(predictor: Any, texts: pd.Series, *, reasons: bool, extra: bool) -> pd.DataFrame:
-    """Predictions for one Arrow batch, one model call per distinct text."""
-    fields = ["label", "score", "lang", *(["reasons"] if reasons else [])]
-    fields += ["category", "error"] if extra else []
-    columns = prediction_columns(predictor, texts, fields, explain=reasons)
-    columns["score"] = columns["score"].astype(float)
-    frame = pd.DataFrame(columns)
-    if reasons:
-        frame["reasons"] = frame["reasons"].map(list)
-    return frame
-
-
 def prediction_udf(ref: ModelRef, *, reasons: bool, extra: bool) -> Any:
-    fields = ["label string", "score double", "lang string"]
-    if reasons:
-        fields.append("reasons array<string>")
-    if extra:
-        fields += ["category string", "error string"]
+    """The model's predictions for a column of texts, one model call per distinct text of an
+    Arrow batch; ``extra``: also ``category`` and ``error``."""
+    fields = {"label": "string", "score": "double", "lang": "string"}
+    fields |= {"reasons": "array<string>"} if reasons else {}
+    fields |= {"category": "string", "error": "string"} if extra else {}
 
     def predict(batches: Iterator[pd.Series]) -> Iterator[pd.DataFrame]:
         predictor = worker_predictor(ref)
         for texts in batches:
-            yield _predict_texts(predictor, texts, reasons=reasons, extra=extra)
+            frame = pd.DataFrame(
+                prediction_columns(predictor, texts, list(fields), explain=reasons)
+            )
+            frame["score"] = frame["score"].astype(float)
+            if reasons:
+                frame["reasons"] = frame["reasons"].map(list)
+            yield frame
 
-    return F.pandas_udf(predict, ", ".join(fields))  # type: ignore[call-overload]
+    return F.pandas_udf(predict, schema(fields))  # type: ignore[call-overload]
 
 
 def predict_df(

@@ -28,9 +28,9 @@ from classifier.spark.creators import (
     CREATORS,
     UNION_SCHEMA,
     Context,
-    evidence_rows_by_creator,
     evidence_schema,
     rank_creators,
+    records_by_creator,
     score_bucket,
     spark_type,
 )
@@ -69,8 +69,8 @@ def _side(
     parts = {
         "creator": inputs.creators,
         "post": inputs.posts.withColumn("posted_at", F.unix_micros("posted_at")),
-        "cluster": evidence_rows_by_creator(clusters, Cluster, trim=True),
-        "pod": evidence_rows_by_creator(pod_evidence, Pod, trim=False),
+        "cluster": records_by_creator(clusters, Cluster, trim=True),
+        "pod": records_by_creator(pod_evidence, Pod, trim=False),
         "overlap": near,
     }
     frames = [df.withColumn("_side", F.lit(kind)) for kind, df in parts.items()]
