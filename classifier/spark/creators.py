@@ -19,6 +19,7 @@ from classifier.scoring.economics import add_tier_percentiles
 from classifier.scoring.engine import CrossCreator, _rank, score_tables
 from classifier.scoring.report_data import COMMENT_COLUMNS, CREATOR_COLUMNS, POST_COLUMNS
 from classifier.scoring.signals import Cluster, Pod, SignalResult
+from classifier.spark.inputs import CREATOR_TABLE, POST_TABLE
 from classifier.spark.session import objects, schema, types, utc
 
 # The Spark type of every column of the three tables; any column not named here is a double.
@@ -53,13 +54,8 @@ COMMENTS_IN = types(
     bool="creator_reply excluded",
     long="_line",
 )
-POSTS_IN = types(
-    string="post_id creator_id",
-    micros="posted_at",
-    boolean="sponsored",
-    double="views likes comments_count",
-)
-CREATORS_IN = types(string="creator_id platform language currency", double="followers price")
+POSTS_IN = {c: "micros" if t == "timestamp" else t for c, t in POST_TABLE.items()}
+CREATORS_IN = CREATOR_TABLE
 
 
 @dataclass(frozen=True)

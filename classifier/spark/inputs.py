@@ -60,6 +60,13 @@ def _types(normalize: Any, columns: Iterable[str]) -> dict[str, str]:
     return {str(c): kinds.get(dtype.kind, "string") for c, dtype in out.dtypes.items()}
 
 
+_COMMENT_TYPES = _types(normalize_comments, _COMMENT_INPUT)
+_POST_TYPES = _types(normalize_posts, POST_COLUMNS)
+_CREATOR_TYPES = _types(normalize_creators, CREATOR_COLUMNS)
+POST_TABLE = {c: _POST_TYPES[c] for c in POST_COLUMNS}  # SparkInputs.posts
+CREATOR_TABLE = {c: _CREATOR_TYPES[c] for c in CREATOR_COLUMNS}  # SparkInputs.creators
+
+
 @dataclass
 class SparkInputs:
     """:class:`classifier.scoring.inputs.Inputs` as DataFrames (materialized in ``persisted``)."""
@@ -146,11 +153,10 @@ def _table(
     what: str,
     fields: tuple[str, ...],
     normalize: Any,
-    inputs: tuple[str, ...],
+    columns: dict[str, str],
 ) -> tuple[DataFrame, DataFrame | None]:
     """A posts or creators table, checked batch by batch; the row read last wins for an id.
     Without one: an empty table of the same columns."""
-    columns = _types(normalize, inputs)
     kept = [c for c in columns if not c.startswith("_p_")]
     if df is None:
         return spark.createDataFrame([], schema({c: columns[c] for c in kept})), None
@@ -158,7 +164,7 @@ def _table(
     require_column(
         df.columns, key, f"the {what} DataFrame", f"the {what} table needs a {key} column"
     )
-    src, micros = _select(df, what, inputs)
+    src, micros = _select(df, what, [c for c in columns if not c.startswith("_")])
     norm = map_batches(src, _batch, schema(columns), normalize, micros)
     named = norm.where(F.col(key).isNotNull())
     last = named.groupBy(key).agg(F.max("_line").alias("__last"))
@@ -189,13 +195,13 @@ def prepare_inputs(
     spark = comments_df.sparkSession
     frame = _check_comments(comments_df, text_column, posts_df is not None)
     src, micros = _select(frame, "comments", [*_COMMENT_INPUT, *label_columns], spread=True)
-    columns = {**_types(normalize_comments, _COMMENT_INPUT), **(_LABELS if label_columns else {})}
+    columns = {**_COMMENT_TYPES, **(_LABELS if label_columns else {})}
     norm = map_batches(src, _comment_batch, schema(columns), micros, list(label_columns))
     posts, post_problems = _table(
-        spark, posts_df, "posts", POST_FIELDS, normalize_posts, POST_COLUMNS
+        spark, posts_df, "posts", POST_FIELDS, normalize_posts, _POST_TYPES
     )
     creators, creator_problems = _table(
-        spark, creators_df, "creators", CREATOR_FIELDS, normalize_creators, CREATOR_COLUMNS
+        spark, creators_df, "creators", CREATOR_FIELDS, normalize_creators, _CREATOR_TYPES
     )
     if posts_df is not None:  # a comment without a creator takes its post's
         owners = posts.where(F.col("creator_id").isNotNull()).select(
