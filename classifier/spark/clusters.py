@@ -90,11 +90,10 @@ def record_schema(cls: type, key: str) -> str:
     return f"{key} long, {evidence_schema(cls, True)}"
 
 
-def numbered(records: DataFrame, prefix: str, *order: Column) -> DataFrame:
-    """Records numbered 1..n (``_num``) in ``order``; the id after the group key becomes
+def numbered(records: DataFrame, ident: str, prefix: str, *order: Column) -> DataFrame:
+    """Records numbered 1..n (``_num``) in ``order``, their ``ident`` column set to
     ``<prefix><number>`` (C1, P1...)."""
     num = F.row_number().over(Window.orderBy(*order))
-    ident = records.columns[1]
     return records.withColumns({"_num": num, ident: F.concat(F.lit(prefix), num.cast("string"))})
 
 
@@ -181,7 +180,7 @@ def copy_paste(c: DataFrame, cfg: ScoringConfig, has_authors: bool) -> tuple[Dat
     )
     # Most comments first, then most authors (0 without authors: then the two are one order).
     order = (F.desc("comments"), F.desc("authors"), F.asc("_group"))
-    clusters = numbered(records, "C", *order).transform(
+    clusters = numbered(records, "cluster_id", "C", *order).transform(
         lambda d: cut(d, "copy-paste: cluster evidence")
     )
     copies = clusters.select(

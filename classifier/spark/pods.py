@@ -19,7 +19,7 @@ def _pod_record(rows: pd.DataFrame, cfg: ScoringConfig, has_times: bool) -> pd.D
     (``_cand``: the pair is a candidate) in, its pod's evidence out (none when not a pod)."""
     rows = rows.sort_values("_line", kind="stable").reset_index(drop=True)
     authors = sorted(str(a) for a in rows["author_id"].unique())
-    pairs = rows.loc[rows["_cand"].fillna(False).astype(bool), ["author_id", "creator_id"]]
+    pairs = rows.loc[rows["_cand"].notna(), ["author_id", "creator_id"]]  # True or null
     pairs = pairs.set_axis(["author", "creator"], axis=1)
     core = pod_core(pairs, len(authors), cfg) if len(authors) >= cfg.pod_min_authors else []
     mine = rows.loc[rows["creator_id"].isin(core)]
@@ -102,9 +102,9 @@ def pods(c: DataFrame, cfg: ScoringConfig, has_times: bool) -> tuple[DataFrame, 
             lambda frame: _pod_record(frame, cfg, has_times), record_schema(Pod, "_component")
         )
     )
-    evidence = numbered(records, "P", F.desc(F.size("authors")), F.asc("_component")).transform(
-        lambda d: cut(d, "pods: evidence")
-    )
+    evidence = numbered(
+        records, "pod_id", "P", F.desc(F.size("authors")), F.asc("_component")
+    ).transform(lambda d: cut(d, "pods: evidence"))
     pod_pairs = evidence.select("pod_id", F.explode("authors").alias("author_id"), "creators")
     return pod_pairs.select(
         "author_id", F.explode("creators").alias("creator_id"), "pod_id"
