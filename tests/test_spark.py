@@ -410,7 +410,7 @@ def test_cli_label_column_exclusions_and_bad_rows_match(spark, tmp_path, example
 
 
 def test_components_find_the_smallest_node_of_each_component(spark):
-    from classifier.spark.clusters import components
+    from classifier.spark.signals import components
 
     chain = [(i, i + 1) for i in range(10, 22)]  # a chain: several large/small-star rounds
     star = [(100, 105), (105, 103), (103, 101), (200, 201)]

@@ -43,7 +43,6 @@ from classifier.spark.session import (
     utc,
 )
 
-PROBLEM_SCHEMA = "source string, line long, field string, problem string"
 _COMMENT_INPUT = (
     *("creator_id", "post_id", "comment_id", "author_id", "reply_to", "text"),
     *("created_at", "like_count", "is_creator_reply"),
@@ -74,7 +73,7 @@ class SparkInputs:
     comments: DataFrame  # usable rows: ids, text, times, creator_reply, excluded, maybe labels
     posts: DataFrame  # POST_COLUMNS
     creators: DataFrame  # CREATOR_COLUMNS + _order_kind, _order (ranking ties: input order)
-    problems: DataFrame  # PROBLEM_SCHEMA
+    problems: DataFrame  # report.PROBLEM_SCHEMA
     present: frozenset[str]
     notes: list[str]
     rows: int  # usable comments

@@ -1,5 +1,6 @@
-"""The result of :func:`score_creators_df`: Spark DataFrames with the single-machine tables'
-columns, written as Parquet or collected into a :class:`CreatorReport`."""
+"""The result of :func:`score_creators_df`: the output tables' Spark types, the evidence
+records' schemas, and :class:`SparkCreatorReport` (written as Parquet or collected into a
+:class:`CreatorReport`); :func:`write_local` writes the same folders without Spark."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, astuple, dataclass
+from dataclasses import asdict, astuple, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +26,48 @@ from classifier.scoring.config import ScoringConfig
 from classifier.scoring.report import CreatorReport
 from classifier.scoring.report_data import COMMENT_COLUMNS, CREATOR_COLUMNS, POST_COLUMNS
 from classifier.scoring.signals import Burst, Cluster, Pod, RepeatAuthor
-from classifier.spark.creators import COMMENTS, CREATORS, POSTS, evidence_schema, record
-from classifier.spark.inputs import PROBLEM_SCHEMA
-from classifier.spark.session import ddl_columns, schema
+from classifier.spark.session import ddl_columns, schema, types
 
+PROBLEM_SCHEMA = "source string, line long, field string, problem string"
+# The Spark type of every column of the three tables; any column not named here is a double.
+KIND = types(
+    string="creator_id post_id comment_id author_id text reply_to label category lang cluster_id "
+    "pod_id bait flags _source verdict platform language top_overlap tier currency burst_kind "
+    "_kind _json",
+    long="_line comments posts authors early_comments copy_paste_comments pod_comments "
+    "burst_posts burst_comments bait_comments repeat_authors repeat_comments sponsored_comments "
+    "organic_comments comments_total creator_replies excluded_comments tier_peers rank "
+    "_order_kind _order",
+    boolean="counted creator_reply excluded in_burst repeat_author provisional sponsored burst",
+    timestamp="created_at posted_at",
+    array_string="reasons missing_signals missing_columns economics_missing",
+)
+CREATORS, POSTS, COMMENTS = (
+    {name: KIND.get(name, "double") for name in columns}
+    for columns in (CREATOR_COLUMNS, POST_COLUMNS, COMMENT_COLUMNS)
+)
 TABLES = ("creators", "posts", "comments", "clusters", "pods", "bursts", "repeat_authors")
-_LIST_COLUMNS = ("reasons", "missing_signals", "missing_columns", "economics_missing")
+
+
+def evidence_schema(cls: type, numbered: bool = False) -> str:
+    """The DDL schema of an evidence dataclass (Burst, Cluster...); clusters and pods carry
+    their order ``_num`` after the id."""
+    kinds = {"str": "string", "int": "long", "tuple[str, ...]": "array<string>"}
+    kinds["dict[str, int]"] = "map<string,long>"
+    parts = [f"{f.name}: {kinds.get(str(f.type), 'double')}" for f in fields(cls)]
+    parts[1:1] = ["_num: int"] if numbered else []
+    return ", ".join(parts)
+
+
+def record(cls: type, data: dict[str, Any]) -> Any:
+    """An evidence dataclass from a JSON object or a collected Spark row."""
+    values = {f.name: data.get(f.name) for f in fields(cls)}
+    for name, value in values.items():
+        if isinstance(value, list):
+            values[name] = tuple(value)
+        elif isinstance(value, dict):
+            values[name] = {str(k): int(v) for k, v in value.items()}
+    return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -85,26 +122,25 @@ class SparkCreatorReport:
     def to_report(self) -> CreatorReport:
         """Collect everything into a :class:`CreatorReport` (small inputs only: it brings every
         comment to the driver), e.g. for ``report.html``."""
-        creators = self.creators_table()
         posts = self.posts.orderBy("creator_id", "posted_at", "post_id").toPandas()
         comments = self.comments.orderBy("_line").toPandas()
         posts["posted_at"] = pd.to_datetime(posts["posted_at"], utc=True)
         comments["created_at"] = pd.to_datetime(comments["created_at"], utc=True)
 
-        def records(df: DataFrame, cls: type) -> tuple[Any, ...]:
-            return tuple(record(cls, row.asDict(recursive=True)) for row in df.collect())
+        def records(df: DataFrame, cls: type, *order: Any) -> tuple[Any, ...]:
+            rows = df.orderBy(*order).collect()
+            return tuple(record(cls, row.asDict(recursive=True)) for row in rows)
 
         problems = self.problems.orderBy("source", "line", "field").collect()
         return CreatorReport(
-            creators=creators[list(CREATOR_COLUMNS)],
+            creators=self.creators_table()[list(CREATOR_COLUMNS)],
             posts=posts[list(POST_COLUMNS)],
             comments=comments[list(COMMENT_COLUMNS)],
-            clusters=records(self.clusters.orderBy("_num"), Cluster),
-            pods=records(self.pods.orderBy("_num"), Pod),
-            bursts=records(self.bursts.orderBy(F.desc("early_share"), "post_id"), Burst),
+            clusters=records(self.clusters, Cluster, "_num"),
+            pods=records(self.pods, Pod, "_num"),
+            bursts=records(self.bursts, Burst, F.desc("early_share"), "post_id"),
             repeat_authors=records(
-                self.repeat_authors.orderBy(F.desc("generic_comments"), "creator_id"),
-                RepeatAuthor,
+                self.repeat_authors, RepeatAuthor, F.desc("generic_comments"), "creator_id"
             ),
             problems=tuple(RowProblem(r.source, int(r.line), r.field, r.problem) for r in problems),
             signals_off=dict(self.signals_off),
@@ -117,7 +153,7 @@ class SparkCreatorReport:
     def from_report(cls, spark: SparkSession, report: CreatorReport) -> SparkCreatorReport:
         """A single-machine report as DataFrames (how small inputs are scored)."""
         tables: dict[str, Any] = {
-            name: spark.createDataFrame(rows, ddl) for name, (rows, ddl) in _tables(report).items()
+            name: spark.createDataFrame(*table) for name, table in _tables(report).items()
         }
         return cls(
             **tables,
@@ -136,7 +172,7 @@ def creators_frame(table: pd.DataFrame) -> pd.DataFrame:
     """A creators table as Spark or Parquet hands it over, ranked, its lists and flags as the
     single-machine table holds them."""
     creators = table.sort_values("rank", kind="stable").reset_index(drop=True)
-    for column in _LIST_COLUMNS:
+    for column in ("reasons", "missing_signals", "missing_columns", "economics_missing"):
         creators[column] = creators[column].map(lambda r: [] if r is None else [str(x) for x in r])
     creators["provisional"] = creators["provisional"].astype(bool)
     return creators
@@ -163,7 +199,7 @@ def _write_flags(report: CreatorReport | SparkCreatorReport, out: Path) -> str:
 def _tables(report: CreatorReport) -> dict[str, tuple[Any, str]]:
     """The rows of every output table of a single-machine report, with its DDL schema."""
 
-    def evidence(items: tuple[Any, ...], kind: type, numbered: bool) -> tuple[Any, str]:
+    def evidence(items: tuple[Any, ...], kind: type, numbered: bool = False) -> tuple[Any, str]:
         rows = [{**asdict(x), **({"_num": i + 1} if numbered else {})} for i, x in enumerate(items)]
         return rows, evidence_schema(kind, numbered)
 
@@ -173,8 +209,8 @@ def _tables(report: CreatorReport) -> dict[str, tuple[Any, str]]:
         "comments": (report.comments[list(COMMENTS)], schema(COMMENTS)),
         "clusters": evidence(report.clusters, Cluster, True),
         "pods": evidence(report.pods, Pod, True),
-        "bursts": evidence(report.bursts, Burst, False),
-        "repeat_authors": evidence(report.repeat_authors, RepeatAuthor, False),
+        "bursts": evidence(report.bursts, Burst),
+        "repeat_authors": evidence(report.repeat_authors, RepeatAuthor),
         "problems": ([astuple(p)[:4] for p in report.problems], PROBLEM_SCHEMA),
     }
 

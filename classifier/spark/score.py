@@ -1,49 +1,198 @@
 """:func:`score_creators_df`: the scorer's pipeline on Spark, step by step.
 
 inputs (checked batch by batch) -> labels (model on the executors, or label columns) ->
-delays -> cross-creator signals (copy-paste, pods, overlap: joins) -> per-creator metric
-(``applyInPandas`` over buckets of creators calling ``score_tables``) -> ranked tables.
+delays -> cross-creator signals (copy-paste, pods, overlap: joins) -> per-creator metric ->
+ranked tables. Everything per creator runs in ``applyInPandas`` with the scorer's own
+:func:`classifier.scoring.engine.score_tables`: a bucket of whole creators gets its comments,
+posts and the cross-creator evidence that names them, and returns its rows of the three tables
+as one typed union (``_kind`` says which table a row belongs to).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
 from functools import reduce
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+import pandas as pd
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from classifier.model_dir import open_model_dir
 from classifier.predictor import load
 from classifier.scoring.config import ScoringConfig
-from classifier.scoring.engine import SKEW_MINUTES, _signals_off, score_creators
-from classifier.scoring.labels import columns_source
-from classifier.scoring.report_data import COMMENT_COLUMNS, POST_COLUMNS
-from classifier.scoring.signals import Burst, Cluster, Pod, RepeatAuthor, bait_source
-from classifier.spark.clusters import copy_paste
-from classifier.spark.creators import (
-    COMMENTS_IN,
-    CREATORS,
-    UNION_SCHEMA,
-    Context,
-    evidence_schema,
-    rank_creators,
-    records_by_creator,
-    score_bucket,
-    spark_type,
+from classifier.scoring.economics import add_tier_percentiles
+from classifier.scoring.engine import (
+    SKEW_MINUTES,
+    CrossCreator,
+    _rank,
+    _signals_off,
+    score_creators,
+    score_tables,
 )
-from classifier.spark.inputs import SparkInputs, collect, prepare_inputs, problem_rows
-from classifier.spark.pods import OVERLAP_SCHEMA, overlap, pods
+from classifier.scoring.labels import columns_source
+from classifier.scoring.report_data import COMMENT_COLUMNS, CREATOR_COLUMNS, POST_COLUMNS
+from classifier.scoring.signals import Burst, Cluster, Pod, RepeatAuthor, SignalResult, bait_source
+from classifier.spark.inputs import (
+    CREATOR_TABLE,
+    POST_TABLE,
+    SparkInputs,
+    collect,
+    prepare_inputs,
+    problem_rows,
+)
 from classifier.spark.predict import attach_labels
-from classifier.spark.report import SparkCreatorReport
-from classifier.spark.session import cut, model_ref, schema
+from classifier.spark.report import CREATORS, KIND, SparkCreatorReport, evidence_schema, record
+from classifier.spark.session import cut, model_ref, objects, schema, types, utc
+from classifier.spark.signals import OVERLAP_SCHEMA, copy_paste, overlap, pods
 
 BUCKET_ROWS = 200_000  # about the most comments one per-creator applyInPandas call gets
 # Up to this many comments the tables are scored on the driver by score_creators itself: there
 # the fixed cost of Spark's many small jobs (tens of seconds) is far above the work.
 LOCAL_ROWS = 100_000
+# What a bucket returns: every column of the three tables and what says which one a row is in.
+_ALL = (*COMMENT_COLUMNS, *POST_COLUMNS, *CREATOR_COLUMNS)
+UNION = {
+    name: KIND.get(name, "double")
+    for name in dict.fromkeys(("_kind", "_order_kind", "_order", "_json", *_ALL))
+    if name != "rank"
+}
+# How a bucket's inputs reach pandas (times as UTC microseconds; "bool" never missing).
+COMMENTS_IN = types(
+    string="creator_id post_id comment_id author_id text reply_to label category lang _source "
+    "_cluster _pod",
+    micros="created_at",
+    double="like_count p delay_min _m",
+    bool="creator_reply excluded",
+    long="_line",
+)
+POSTS_IN = {c: "micros" if t == "timestamp" else t for c, t in POST_TABLE.items()}
+
+
+@dataclass(frozen=True)
+class Context:
+    config: ScoringConfig
+    present: frozenset[str]
+    has_category: bool
+
+
+def _pandas(rows: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """A bucket's rows with the types the scorer holds them in."""
+    convert = {
+        "string": objects,
+        "double": lambda v: np.asarray(pd.to_numeric(v), dtype=float),
+        "long": lambda v: v.to_numpy(dtype=np.int64),
+        "micros": lambda v: utc(v).array,
+        "bool": lambda v: v.astype(bool).to_numpy(),
+        "boolean": lambda v: v.astype("boolean").array,
+    }
+    return pd.DataFrame({name: convert[kind](rows[name]) for name, kind in columns.items()})
+
+
+def _typed(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """``frame`` with every union column. Arrow converts the types, given text as objects (not
+    pandas' Arrow-backed strings) and None, not NaN, where a column is missing."""
+    out = frame.reset_index(drop=True).reindex(columns=list(UNION))
+    out["_kind"] = kind
+    for name, spark_kind in UNION.items():
+        if spark_kind == "string" or (
+            name not in frame.columns and spark_kind not in ("double", "long", "boolean")
+        ):
+            out[name] = pd.Series(objects(out[name]), dtype=object)
+    return out
+
+
+def _rank_creators(table: pd.DataFrame) -> pd.DataFrame:
+    """The rank and the tier percentiles look at every creator: the scorer's own functions on
+    the whole creators table (one row per creator), ties in input order."""
+    table = _rank(table.sort_values(["_order_kind", "_order"], kind="stable").copy())
+    add_tier_percentiles(table)
+    return table[list(CREATOR_COLUMNS)]
+
+
+def _evidence(rows: pd.DataFrame, cls: type) -> list[Any]:
+    """The evidence records naming the bucket's creators, each once, in their global order
+    (C1, C2... / P1, P2...). A trimmed copy-paste record carries only its own creator's count,
+    so the counts of the bucket's creators that share a cluster are merged."""
+    found: dict[int, dict[str, Any]] = {}
+    for num, raw in sorted(zip(rows["_num"].astype(int), rows["_json"], strict=True)):
+        data = json.loads(raw)
+        if num in found:
+            found[num]["comments_by_creator"].update(data["comments_by_creator"])
+        else:
+            found[num] = data
+    return [record(cls, data) for data in found.values()]
+
+
+def _overlaps(rows: pd.DataFrame) -> dict[str, list[tuple[str, int]]]:
+    out: dict[str, list[tuple[str, int]]] = {}
+    ranked = rows.sort_values("r")[["creator_id", "other", "shared"]]
+    for creator, other, shared in ranked.itertuples(index=False):
+        out.setdefault(str(creator), []).append((str(other), int(shared)))
+    return out
+
+
+def _score_bucket(comments: pd.DataFrame, side: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """The rows of the three tables for a bucket of creators. Every step of ``score_tables``
+    groups by creator, so a bucket gives each creator the numbers the whole input would."""
+
+    def part(kind: str) -> pd.DataFrame:
+        return side.loc[side["_side"] == kind]
+
+    creator_rows = part("creator")
+    posts = _pandas(part("post"), POSTS_IN)
+    df = _pandas(comments.sort_values("_line", kind="stable"), COMMENTS_IN)
+    c = df.loc[~(df["excluded"] | df["creator_reply"])].reset_index(drop=True)
+    in_cluster, in_pod = c["_cluster"].notna().to_numpy(), c["_pod"].notna().to_numpy()
+    cross = CrossCreator(
+        SignalResult(
+            np.where(in_cluster, 1.0 - 1.0 / c["_m"].to_numpy(), 0.0), objects(c["_cluster"])
+        ),
+        SignalResult(np.where(in_pod, 1.0, 0.0), objects(c["_pod"])),
+        _evidence(part("cluster"), Cluster),
+        _evidence(part("pod"), Pod),
+        _overlaps(part("overlap")),
+    )
+    timed = posts.loc[posts["posted_at"].notna(), "post_id"]
+    time_source = dict.fromkeys((str(p) for p in timed), "posted_at")
+    creators = _pandas(creator_rows, CREATOR_TABLE)
+    cfg, present = ctx.config, ctx.present
+    tables = score_tables(
+        c, df, posts, creators, cross, time_source, cfg, present, ctx.has_category
+    )
+    table = tables.creators
+    order = creator_rows.set_index(objects(creator_rows["creator_id"]))
+    for column in ("_order_kind", "_order"):
+        table[column] = order[column].reindex(table["creator_id"].to_numpy()).to_numpy()
+    frames = {"creator": table, "post": tables.posts, "comment": tables.comments}
+    for kind, found in (("burst", tables.bursts), ("repeat", tables.repeats)):
+        frames[kind] = pd.DataFrame({"_json": [json.dumps(asdict(x)) for x in found]})
+    return pd.concat([_typed(frame, kind) for kind, frame in frames.items()], ignore_index=True)
+
+
+def _records_by_creator(evidence: DataFrame, cls: type, *, trim: bool) -> DataFrame:
+    """(creator_id, _num, _json): each evidence record once per creator it names.
+
+    With ``trim`` each creator gets only its own count in ``comments_by_creator`` and no
+    variants, creators or comment ids: all its reasons read from a copy-paste cluster (a
+    cluster can span thousands of creators; the full record is in ``clusters``).
+    """
+    exploded = evidence.select("*", F.explode("comments_by_creator").alias("creator_id", "__n"))
+    if trim:
+        empty = F.array().cast("array<string>")
+        exploded = exploded.withColumns(
+            {
+                "comments_by_creator": F.create_map("creator_id", "__n"),
+                **dict.fromkeys(("variants", "creators", "comment_ids"), empty),
+            }
+        )
+    as_json = F.to_json(F.struct(*[f.name for f in fields(cls)]))
+    return exploded.select("creator_id", "_num", as_json.alias("_json"))
 
 
 def _delays(labeled: DataFrame, posts: DataFrame) -> DataFrame:
@@ -59,22 +208,6 @@ def _delays(labeled: DataFrame, posts: DataFrame) -> DataFrame:
     minutes = micros.cast("double") / 60_000_000.0
     delay = F.when(minutes >= -SKEW_MINUTES, F.greatest(minutes, F.lit(0.0)))
     return cut(c.join(start, ["post_id"], "left").withColumn("delay_min", delay), "delays")
-
-
-def _side(
-    inputs: SparkInputs, clusters: DataFrame, pod_evidence: DataFrame, near: DataFrame
-) -> DataFrame:
-    """What a bucket needs besides its comments, in one frame (``_side`` says which part): its
-    creators, posts, the evidence records naming its creators and their overlap."""
-    parts = {
-        "creator": inputs.creators,
-        "post": inputs.posts.withColumn("posted_at", F.unix_micros("posted_at")),
-        "cluster": records_by_creator(clusters, Cluster, trim=True),
-        "pod": records_by_creator(pod_evidence, Pod, trim=False),
-        "overlap": near,
-    }
-    frames = [df.withColumn("_side", F.lit(kind)) for kind, df in parts.items()]
-    return reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)
 
 
 def score_creators_df(
@@ -112,51 +245,55 @@ def score_creators_df(
             config=cfg,
         )
         return SparkCreatorReport.from_report(spark, report)
-    label_fields = [c for c in ("score", "label") if c in comments_df.columns]
-    use_columns = model is None and bool(label_fields)
-    label_columns = (*label_fields, "category", "lang") if use_columns else ()
+    label_fields = [c for c in ("score", "label") if model is None and c in comments_df.columns]
     inputs = prepare_inputs(
         comments_df,
         posts_df,
         creators_df,
         text_column=text_column,
         exclude_authors=exclude_authors,
-        label_columns=tuple(c for c in label_columns if c in comments_df.columns),
+        label_columns=tuple(
+            c
+            for c in (*label_fields, "category", "lang")
+            if label_fields and c in comments_df.columns
+        ),
     )
-    field = label_fields[0] if use_columns else "text"
-    if use_columns:
-        ref, source = None, columns_source(label_fields)
+    field: str
+    if label_fields:
+        ref, field, source = None, label_fields[0], columns_source(label_fields)
     else:
-        ref = model_ref(spark, model, ship_model)
+        ref, field = model_ref(spark, model, ship_model), "text"
         source = f"model {open_model_dir(model, verify=False).identity.label}"
     every, bad, reason = attach_labels(inputs.comments, ref, field, cfg)
-    label_problems = problem_rows(every.where(bad), F.lit(field), reason)
     labeled = every.where(~bad)
     has_category = not labeled.where(F.col("category").isNotNull()).isEmpty()
     ctx = Context(cfg, inputs.present, has_category)
     c = _delays(labeled, inputs.posts)
     union, clusters, pod_evidence = _per_creator(inputs, labeled, c, ctx)
-    creator_rows = union.where(F.col("_kind") == "creator")
     creators = (
-        creator_rows.drop("rank", "tier_percentile", "tier_peers")
+        union.where(F.col("_kind") == "creator")
+        .drop("rank", "tier_percentile", "tier_peers")
         .groupBy(F.lit(0).alias("_all"))
-        .applyInPandas(rank_creators, schema(CREATORS))
+        .applyInPandas(_rank_creators, schema(CREATORS))
     )
 
+    def rows(kind: str) -> DataFrame:
+        return union.where(F.col("_kind") == kind)
+
     def evidence(kind: str, cls: type) -> DataFrame:
-        rows = union.where(F.col("_kind") == kind)
-        return rows.select(F.from_json("_json", spark_type(cls)).alias("e")).select("e.*")
+        as_struct = F.from_json("_json", f"struct<{evidence_schema(cls)}>")
+        return rows(kind).select(as_struct.alias("e")).select("e.*")
 
     notes = (*inputs.notes, f"labels from {source}", f"bait found with {bait_source(has_category)}")
     return SparkCreatorReport(
         creators=creators,
-        posts=union.where(F.col("_kind") == "post").select(*POST_COLUMNS),
-        comments=union.where(F.col("_kind") == "comment").select(*COMMENT_COLUMNS),
+        posts=rows("post").select(*POST_COLUMNS),
+        comments=rows("comment").select(*COMMENT_COLUMNS),
         clusters=clusters,
         pods=pod_evidence,
         bursts=evidence("burst", Burst),
         repeat_authors=evidence("repeat", RepeatAuthor),
-        problems=inputs.problems.unionByName(label_problems),
+        problems=inputs.problems.unionByName(problem_rows(every.where(bad), F.lit(field), reason)),
         signals_off=_signals_off(inputs.present, has_category, 0),
         notes=notes,
         label_source=source,
@@ -168,12 +305,11 @@ def score_creators_df(
 def _per_creator(
     inputs: SparkInputs, labeled: DataFrame, c: DataFrame, ctx: Context
 ) -> tuple[DataFrame, DataFrame, DataFrame]:
-    """The signals across creators, then the three tables' rows from ``score_bucket`` over
+    """The signals across creators, then the three tables' rows from ``_score_bucket`` over
     buckets of creators (materialized); also the clusters' and pods' evidence."""
     spark = c.sparkSession
-    has_authors = "author_id" in ctx.present
-    copies, clusters = copy_paste(c, ctx.config, has_authors)
-    if has_authors:
+    copies, clusters = copy_paste(c, ctx.config, "author_id" in ctx.present)
+    if "author_id" in ctx.present:
         pod_pairs, pod_evidence = pods(c, ctx.config, "created_at" in ctx.present)
         near = cut(overlap(c), "commenter overlap")
     else:
@@ -187,7 +323,16 @@ def _per_creator(
     )
     comments = enriched.unionByName(labeled.where(~F.col("counted")), allowMissingColumns=True)
     comments = comments.withColumn("created_at", F.unix_micros("created_at"))
-    side = _side(inputs, clusters, pod_evidence, near)
+    # What a bucket needs besides its comments, in one frame (``_side`` says which part).
+    side = {
+        "creator": inputs.creators,
+        "post": inputs.posts.withColumn("posted_at", F.unix_micros("posted_at")),
+        "cluster": _records_by_creator(clusters, Cluster, trim=True),
+        "pod": _records_by_creator(pod_evidence, Pod, trim=False),
+        "overlap": near,
+    }
+    parts = [df.withColumn("_side", F.lit(kind)) for kind, df in side.items()]
+    sides = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), parts)
     # Creators in buckets, a multiple of the cores (2 per core, more when a bucket would pass
     # BUCKET_ROWS comments): one pandas pipeline per bucket, whose fixed cost is a good part of a
     # second, not one per creator; every step groups by creator, so the bucketing changes no
@@ -198,8 +343,7 @@ def _per_creator(
     union = (
         comments.select(*COMMENTS_IN, bucket)
         .groupBy("_bucket")
-        .cogroup(side.withColumn("_bucket", bucket).groupBy("_bucket"))
-        .applyInPandas(lambda left, right: score_bucket(left, right, ctx), UNION_SCHEMA)
-        .transform(lambda d: cut(d, "per-creator metric"))
+        .cogroup(sides.withColumn("_bucket", bucket).groupBy("_bucket"))
+        .applyInPandas(lambda left, right: _score_bucket(left, right, ctx), schema(UNION))
     )
-    return union, clusters, pod_evidence
+    return cut(union, "per-creator metric"), clusters, pod_evidence
