@@ -18,35 +18,15 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from classifier.scoring.inputs import (
-    COMMENT_CHECKS,
-    CREATOR_COLUMNS,
-    CREATOR_FIELDS,
-    POST_COLUMNS,
-    POST_COUNTS,
-    POST_FIELDS,
-    normalize_comments,
-    normalize_creators,
-    normalize_posts,
-    read_exclusions,
-    require_column,
-    require_comment_columns,
-    require_text_column,
-)
+from classifier.scoring import inputs as scoring
 from classifier.scoring.labels import labels_from_columns
-from classifier.spark.session import (
-    cut,
-    map_batches,
-    number_lines,
-    schema,
-    types,
-    utc,
-)
+from classifier.spark.session import cut, map_batches, number_lines, schema, types, utc
 
 _COMMENT_INPUT = (
     *("creator_id", "post_id", "comment_id", "author_id", "reply_to", "text"),
     *("created_at", "like_count", "is_creator_reply"),
 )
+PROBLEMS = {"source": "string", "line": "long", "field": "string", "problem": "string"}
 _LABELS = types(double="p", string="label category lang")
 
 
@@ -59,11 +39,11 @@ def _types(normalize: Any, columns: Iterable[str]) -> dict[str, str]:
     return {str(c): kinds.get(dtype.kind, "string") for c, dtype in out.dtypes.items()}
 
 
-_COMMENT_TYPES = _types(normalize_comments, _COMMENT_INPUT)
-_POST_TYPES = _types(normalize_posts, POST_COLUMNS)
-_CREATOR_TYPES = _types(normalize_creators, CREATOR_COLUMNS)
-POST_TABLE = {c: _POST_TYPES[c] for c in POST_COLUMNS}  # SparkInputs.posts
-CREATOR_TABLE = {c: _CREATOR_TYPES[c] for c in CREATOR_COLUMNS}  # SparkInputs.creators
+_COMMENT_TYPES = _types(scoring.normalize_comments, _COMMENT_INPUT)
+_POST_TYPES = _types(scoring.normalize_posts, scoring.POST_COLUMNS)
+_CREATOR_TYPES = _types(scoring.normalize_creators, scoring.CREATOR_COLUMNS)
+POST_TABLE = {c: _POST_TYPES[c] for c in scoring.POST_COLUMNS}  # SparkInputs.posts
+CREATOR_TABLE = {c: _CREATOR_TYPES[c] for c in scoring.CREATOR_COLUMNS}  # SparkInputs.creators
 
 
 @dataclass
@@ -71,9 +51,9 @@ class SparkInputs:
     """:class:`classifier.scoring.inputs.Inputs` as DataFrames (materialized in ``persisted``)."""
 
     comments: DataFrame  # usable rows: ids, text, times, creator_reply, excluded, maybe labels
-    posts: DataFrame  # POST_COLUMNS
-    creators: DataFrame  # CREATOR_COLUMNS + _order_kind, _order (ranking ties: input order)
-    problems: DataFrame  # report.PROBLEM_SCHEMA
+    posts: DataFrame  # scoring.POST_COLUMNS
+    creators: DataFrame  # scoring.CREATOR_COLUMNS + _order_kind, _order (ranking ties: input order)
+    problems: DataFrame  # PROBLEMS
     present: frozenset[str]
     notes: list[str]
     rows: int  # usable comments
@@ -122,12 +102,12 @@ def _batch(batch: pd.DataFrame, normalize: Any, micros: list[str]) -> pd.DataFra
 
 
 def _comment_batch(batch: pd.DataFrame, micros: list[str], labels: list[str]) -> pd.DataFrame:
-    out = _batch(batch, normalize_comments, micros)
+    out = _batch(batch, scoring.normalize_comments, micros)
     return out.assign(**labels_from_columns(batch[labels])) if labels else out
 
 
 def problem_rows(df: DataFrame, field: Column, problem: Column) -> DataFrame:
-    """The rows of ``df`` with a problem, as (source, line, field, problem)."""
+    """The rows of ``df`` with a problem, as ``PROBLEMS`` rows."""
     return df.where(problem.isNotNull()).select(
         F.col("_source").alias("source"),
         F.col("_line").alias("line"),
@@ -146,38 +126,29 @@ def _field_problems(norm: DataFrame, fields: tuple[str, ...]) -> DataFrame:
     return problem_rows(rows, F.col("col.f"), F.col("col.p"))
 
 
-def _table(
-    spark: SparkSession,
-    df: DataFrame | None,
-    what: str,
-    fields: tuple[str, ...],
-    normalize: Any,
-    columns: dict[str, str],
-) -> tuple[DataFrame, DataFrame | None]:
-    """A posts or creators table, checked batch by batch; the row read last wins for an id.
-    Without one: an empty table of the same columns."""
-    kept = [c for c in columns if not c.startswith("_p_")]
+_TABLES = {  # a posts or creators table: its fields (the id first), the scorer's check, types
+    "posts": (scoring.POST_FIELDS, scoring.normalize_posts, _POST_TYPES),
+    "creators": (scoring.CREATOR_FIELDS, scoring.normalize_creators, _CREATOR_TYPES),
+}
+
+
+def _table(spark: SparkSession, df: DataFrame | None, what: str) -> tuple[DataFrame, DataFrame]:
+    """A posts or creators table, checked batch by batch, and its problems; the row read last
+    wins for an id. Without one: an empty table of the same columns."""
+    fields, normalize, columns = _TABLES[what]
+    kept = {c: kind for c, kind in columns.items() if not c.startswith("_p_")}
     if df is None:
-        return spark.createDataFrame([], schema({c: columns[c] for c in kept})), None
+        return spark.createDataFrame([], schema(kept)), spark.createDataFrame([], schema(PROBLEMS))
     key = fields[0]
-    require_column(
+    scoring.require_column(
         df.columns, key, f"the {what} DataFrame", f"the {what} table needs a {key} column"
     )
     src, micros = _select(df, what, [c for c in columns if not c.startswith("_")])
-    norm = map_batches(src, _batch, schema(columns), normalize, micros)
+    norm = map_batches(src, _batch, columns, normalize, micros)
     named = norm.where(F.col(key).isNotNull())
     last = named.groupBy(key).agg(F.max("_line").alias("__last"))
     table = named.join(last, [key]).where(F.col("_line") == F.col("__last"))
     return table.select(*kept), _field_problems(norm, fields)
-
-
-def _check_comments(df: DataFrame, text_column: str, has_posts: bool) -> DataFrame:
-    source = "the comments DataFrame"
-    require_text_column(df.columns, text_column, source)
-    if text_column != "text":
-        df = df.drop("text").withColumnRenamed(text_column, "text")
-    require_comment_columns(df.columns, source, has_posts)
-    return df
 
 
 def prepare_inputs(
@@ -191,32 +162,30 @@ def prepare_inputs(
 ) -> SparkInputs:
     """:func:`classifier.scoring.inputs.prepare_inputs` on Spark; ``label_columns`` names the
     ``label``/``score``/``category``/``lang`` columns to read labels from (empty: the model's)."""
-    spark = comments_df.sparkSession
-    frame = _check_comments(comments_df, text_column, posts_df is not None)
+    spark, source = comments_df.sparkSession, "the comments DataFrame"
+    scoring.require_text_column(comments_df.columns, text_column, source)
+    frame = comments_df
+    if text_column != "text":
+        frame = frame.drop("text").withColumnRenamed(text_column, "text")
+    scoring.require_comment_columns(frame.columns, source, posts_df is not None)
     src, micros = _select(frame, "comments", [*_COMMENT_INPUT, *label_columns], spread=True)
     columns = {**_COMMENT_TYPES, **(_LABELS if label_columns else {})}
-    norm = map_batches(src, _comment_batch, schema(columns), micros, list(label_columns))
-    posts, post_problems = _table(
-        spark, posts_df, "posts", POST_FIELDS, normalize_posts, _POST_TYPES
-    )
-    creators, creator_problems = _table(
-        spark, creators_df, "creators", CREATOR_FIELDS, normalize_creators, _CREATOR_TYPES
+    norm = map_batches(src, _comment_batch, columns, micros, list(label_columns))
+    (posts, post_problems), (creators, creator_problems) = (
+        _table(spark, posts_df, "posts"),
+        _table(spark, creators_df, "creators"),
     )
     if posts_df is not None:  # a comment without a creator takes its post's
-        owners = posts.where(F.col("creator_id").isNotNull()).select(
-            "post_id", F.col("creator_id").alias("__owner")
-        )
-        norm = norm.join(owners, ["post_id"], "left").withColumn(
-            "creator_id", F.coalesce("creator_id", "__owner")
-        )
+        owners = posts.select("post_id", F.col("creator_id").alias("__owner")).dropna()
+        norm = norm.join(owners, ["post_id"], "left")
+        norm = norm.withColumn("creator_id", F.coalesce("creator_id", "__owner"))
     bad = {"creator_id": F.col("creator_id").isNull()}
-    bad |= {column: F.col(f"_bad_{column}") for column, _ in COMMENT_CHECKS[1:]}
-    failed = F.coalesce(*[F.when(bad[c], F.lit(c)) for c, _ in COMMENT_CHECKS])
-    message = F.coalesce(*[F.when(bad[c], F.lit(m)) for c, m in COMMENT_CHECKS])
-    norm = norm.withColumn("__failed", failed).withColumn("__message", message)
-    comment_problems = problem_rows(norm, F.col("__failed"), F.col("__message"))
+    bad |= {column: F.col(f"_bad_{column}") for column, _ in scoring.COMMENT_CHECKS[1:]}
+    failed = F.coalesce(*[F.when(bad[c], F.lit(c)) for c, _ in scoring.COMMENT_CHECKS])
+    message = F.coalesce(*[F.when(bad[c], F.lit(m)) for c, m in scoring.COMMENT_CHECKS])
+    norm = norm.withColumns({"__failed": failed, "__message": message})
 
-    excluded = read_exclusions(exclude_authors)
+    excluded = scoring.read_exclusions(exclude_authors)
     own = F.col("author_id").isNotNull() & (F.col("author_id") == F.col("creator_id"))
     on_list = F.col("author_id").isin(sorted(excluded)) if excluded else F.lit(False)
     valid = norm.where(F.col("__failed").isNull()).select(
@@ -231,27 +200,27 @@ def prepare_inputs(
         *[F.max(F.col(c).isNotNull().cast("int")).alias(c) for c in optional],
         F.max(F.col("__reply_given").cast("int")).alias("is_creator_reply"),
         F.sum(F.col("excluded").cast("int")).alias("__excluded"),
-        F.count(F.lit(1)).alias("__rows"),
+        F.count("*").alias("__rows"),
     ).first()
-    present = {c for c in (*optional, "is_creator_reply") if found is not None and found[c] == 1}
+    assert found is not None  # an aggregate without grouping has one row
+    present = {c for c in (*optional, "is_creator_reply") if found[c] == 1}
     comments = valid.drop("__reply_given")
     if "comment_id" not in present:
-        comments = comments.withColumn(
-            "comment_id", F.concat_ws(":", F.col("_source"), F.col("_line").cast("string"))
-        )
+        line_id = F.concat_ws(":", F.col("_source"), F.col("_line").cast("string"))
+        comments = comments.withColumn("comment_id", line_id)
     merged_posts = _merge_posts(posts, comments)
     merged_creators = _merge_creators(creators, comments)
-    present |= _present(merged_posts, ("posted_at", "sponsored", *POST_COUNTS))
+    present |= _present(merged_posts, ("posted_at", "sponsored", *scoring.POST_COUNTS))
     present |= _present(merged_creators, ("followers", "platform", "price", "currency"))
     notes = []
     if excluded:
-        hits = int(found["__excluded"] or 0) if found is not None else 0
+        hits = found["__excluded"] or 0
         notes.append(
             f"{len(excluded)} author id(s) on the exclusion list; {hits} of their comments left out"
         )
-    problems = comment_problems
-    for more in (post_problems, creator_problems):
-        problems = problems.unionByName(more) if more is not None else problems
+    problems = problem_rows(norm, F.col("__failed"), F.col("__message"))
+    problems = problems.unionByName(post_problems).unionByName(creator_problems)
+    persisted = (valid, merged_posts, merged_creators)
     return SparkInputs(
         comments,
         merged_posts,
@@ -259,8 +228,8 @@ def prepare_inputs(
         problems,
         frozenset(present),
         notes,
-        int(found["__rows"]) if found is not None else 0,
-        (valid, merged_posts, merged_creators),
+        int(found["__rows"]),
+        persisted,
     )
 
 
@@ -271,7 +240,9 @@ def _merge_posts(posts: DataFrame, comments: DataFrame) -> DataFrame:
     merged = posts.join(seen, ["post_id"], "full").withColumn(
         "creator_id", F.coalesce("creator_id", "__seen")
     )
-    return cut(merged.where(F.col("creator_id").isNotNull()).select(*POST_COLUMNS), "posts table")
+    return cut(
+        merged.where(F.col("creator_id").isNotNull()).select(*scoring.POST_COLUMNS), "posts table"
+    )
 
 
 def _merge_creators(creators: DataFrame, comments: DataFrame) -> DataFrame:
@@ -279,7 +250,7 @@ def _merge_creators(creators: DataFrame, comments: DataFrame) -> DataFrame:
     the single-machine order (table rows by line, then the others by first comment)."""
     seen = comments.groupBy("creator_id").agg(F.min("_line").alias("__seen"))
     merged = creators.join(seen, ["creator_id"], "full").select(
-        *CREATOR_COLUMNS,
+        *scoring.CREATOR_COLUMNS,
         F.when(F.col("_line").isNull(), 1).otherwise(0).cast("long").alias("_order_kind"),
         F.coalesce("_line", "__seen").alias("_order"),
     )

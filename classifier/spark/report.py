@@ -26,9 +26,9 @@ from classifier.scoring.config import ScoringConfig
 from classifier.scoring.report import CreatorReport
 from classifier.scoring.report_data import COMMENT_COLUMNS, CREATOR_COLUMNS, POST_COLUMNS
 from classifier.scoring.signals import Burst, Cluster, Pod, RepeatAuthor
-from classifier.spark.session import ddl_columns, schema, types
+from classifier.spark.inputs import PROBLEMS
+from classifier.spark.session import schema, types
 
-PROBLEM_SCHEMA = "source string, line long, field string, problem string"
 # The Spark type of every column of the three tables; any column not named here is a double.
 KIND = types(
     string="creator_id post_id comment_id author_id text reply_to label category lang cluster_id "
@@ -49,14 +49,14 @@ CREATORS, POSTS, COMMENTS = (
 TABLES = ("creators", "posts", "comments", "clusters", "pods", "bursts", "repeat_authors")
 
 
-def evidence_schema(cls: type, numbered: bool = False) -> str:
-    """The DDL schema of an evidence dataclass (Burst, Cluster...); clusters and pods carry
+def evidence_schema(cls: type, numbered: bool = False) -> dict[str, str]:
+    """The Spark types of an evidence dataclass (Burst, Cluster...); clusters and pods carry
     their order ``_num`` after the id."""
     kinds = {"str": "string", "int": "long", "tuple[str, ...]": "array<string>"}
     kinds["dict[str, int]"] = "map<string,long>"
-    parts = [f"{f.name}: {kinds.get(str(f.type), 'double')}" for f in fields(cls)]
-    parts[1:1] = ["_num: int"] if numbered else []
-    return ", ".join(parts)
+    found = {f.name: kinds.get(str(f.type), "double") for f in fields(cls)}
+    first = next(iter(found))
+    return {first: found.pop(first), **({"_num": "int"} if numbered else {}), **found}
 
 
 def record(cls: type, data: dict[str, Any]) -> Any:
@@ -153,7 +153,8 @@ class SparkCreatorReport:
     def from_report(cls, spark: SparkSession, report: CreatorReport) -> SparkCreatorReport:
         """A single-machine report as DataFrames (how small inputs are scored)."""
         tables: dict[str, Any] = {
-            name: spark.createDataFrame(*table) for name, table in _tables(report).items()
+            name: spark.createDataFrame(rows, schema(kinds))
+            for name, (rows, kinds) in _tables(report).items()
         }
         return cls(
             **tables,
@@ -196,22 +197,22 @@ def _write_flags(report: CreatorReport | SparkCreatorReport, out: Path) -> str:
     return str(out / "flags.json")
 
 
-def _tables(report: CreatorReport) -> dict[str, tuple[Any, str]]:
-    """The rows of every output table of a single-machine report, with its DDL schema."""
+def _tables(report: CreatorReport) -> dict[str, tuple[Any, dict[str, str]]]:
+    """The rows of every output table of a single-machine report, with its columns' types."""
 
-    def evidence(items: tuple[Any, ...], kind: type, numbered: bool = False) -> tuple[Any, str]:
+    def evidence(items: tuple[Any, ...], kind: type, numbered: bool = False) -> tuple[Any, Any]:
         rows = [{**asdict(x), **({"_num": i + 1} if numbered else {})} for i, x in enumerate(items)]
         return rows, evidence_schema(kind, numbered)
 
     return {
-        "creators": (report.creators[list(CREATORS)], schema(CREATORS)),
-        "posts": (report.posts[list(POSTS)], schema(POSTS)),
-        "comments": (report.comments[list(COMMENTS)], schema(COMMENTS)),
+        "creators": (report.creators[list(CREATORS)], CREATORS),
+        "posts": (report.posts[list(POSTS)], POSTS),
+        "comments": (report.comments[list(COMMENTS)], COMMENTS),
         "clusters": evidence(report.clusters, Cluster, True),
         "pods": evidence(report.pods, Pod, True),
         "bursts": evidence(report.bursts, Burst),
         "repeat_authors": evidence(report.repeat_authors, RepeatAuthor),
-        "problems": ([astuple(p)[:4] for p in report.problems], PROBLEM_SCHEMA),
+        "problems": ([astuple(p)[:4] for p in report.problems], PROBLEMS),
     }
 
 
@@ -229,8 +230,8 @@ def write_local(report: CreatorReport, out_dir: str | os.PathLike[str]) -> list[
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, (rows, ddl) in _tables(report).items():
-        arrow = pa.schema([(column, _ARROW[kind]) for column, kind in ddl_columns(ddl)])
+    for name, (rows, kinds) in _tables(report).items():
+        arrow = pa.schema([(column, _ARROW[kind]) for column, kind in kinds.items()])
         frame = pd.DataFrame(rows, columns=arrow.names) if isinstance(rows, list) else rows
         table = pa.Table.from_pandas(frame, schema=arrow, preserve_index=False)
         table = table.replace_schema_metadata(None)  # no pandas metadata, as Spark writes it

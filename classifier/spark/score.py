@@ -25,16 +25,9 @@ from pyspark.sql import functions as F
 
 from classifier.model_dir import open_model_dir
 from classifier.predictor import load
+from classifier.scoring import engine
 from classifier.scoring.config import ScoringConfig
 from classifier.scoring.economics import add_tier_percentiles
-from classifier.scoring.engine import (
-    SKEW_MINUTES,
-    CrossCreator,
-    _rank,
-    _signals_off,
-    score_creators,
-    score_tables,
-)
 from classifier.scoring.labels import columns_source
 from classifier.scoring.report_data import COMMENT_COLUMNS, CREATOR_COLUMNS, POST_COLUMNS
 from classifier.scoring.signals import Burst, Cluster, Pod, RepeatAuthor, SignalResult, bait_source
@@ -110,7 +103,7 @@ def _typed(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
 def _rank_creators(table: pd.DataFrame) -> pd.DataFrame:
     """The rank and the tier percentiles look at every creator: the scorer's own functions on
     the whole creators table (one row per creator), ties in input order."""
-    table = _rank(table.sort_values(["_order_kind", "_order"], kind="stable").copy())
+    table = engine._rank(table.sort_values(["_order_kind", "_order"], kind="stable").copy())
     add_tier_percentiles(table)
     return table[list(CREATOR_COLUMNS)]
 
@@ -149,7 +142,7 @@ def _score_bucket(comments: pd.DataFrame, side: pd.DataFrame, ctx: Context) -> p
     df = _pandas(comments.sort_values("_line", kind="stable"), COMMENTS_IN)
     c = df.loc[~(df["excluded"] | df["creator_reply"])].reset_index(drop=True)
     in_cluster, in_pod = c["_cluster"].notna().to_numpy(), c["_pod"].notna().to_numpy()
-    cross = CrossCreator(
+    cross = engine.CrossCreator(
         SignalResult(
             np.where(in_cluster, 1.0 - 1.0 / c["_m"].to_numpy(), 0.0), objects(c["_cluster"])
         ),
@@ -162,7 +155,7 @@ def _score_bucket(comments: pd.DataFrame, side: pd.DataFrame, ctx: Context) -> p
     time_source = dict.fromkeys((str(p) for p in timed), "posted_at")
     creators = _pandas(creator_rows, CREATOR_TABLE)
     cfg, present = ctx.config, ctx.present
-    tables = score_tables(
+    tables = engine.score_tables(
         c, df, posts, creators, cross, time_source, cfg, present, ctx.has_category
     )
     table = tables.creators
@@ -206,7 +199,7 @@ def _delays(labeled: DataFrame, posts: DataFrame) -> DataFrame:
     )
     micros = F.unix_micros("created_at") - F.unix_micros("__start")
     minutes = micros.cast("double") / 60_000_000.0
-    delay = F.when(minutes >= -SKEW_MINUTES, F.greatest(minutes, F.lit(0.0)))
+    delay = F.when(minutes >= -engine.SKEW_MINUTES, F.greatest(minutes, F.lit(0.0)))
     return cut(c.join(start, ["post_id"], "left").withColumn("delay_min", delay), "delays")
 
 
@@ -235,7 +228,7 @@ def score_creators_df(
     spark = comments_df.sparkSession
     small = collect(comments_df, "comments", local_rows + 1) if local_rows > 0 else None
     if small is not None and len(small) <= local_rows:
-        report = score_creators(
+        report = engine.score_creators(
             small,
             None if posts_df is None else collect(posts_df, "posts"),
             None if creators_df is None else collect(creators_df, "creators"),
@@ -281,7 +274,7 @@ def score_creators_df(
         return union.where(F.col("_kind") == kind)
 
     def evidence(kind: str, cls: type) -> DataFrame:
-        as_struct = F.from_json("_json", f"struct<{evidence_schema(cls)}>")
+        as_struct = F.from_json("_json", f"struct<{schema(evidence_schema(cls))}>")
         return rows(kind).select(as_struct.alias("e")).select("e.*")
 
     notes = (*inputs.notes, f"labels from {source}", f"bait found with {bait_source(has_category)}")
@@ -294,7 +287,7 @@ def score_creators_df(
         bursts=evidence("burst", Burst),
         repeat_authors=evidence("repeat", RepeatAuthor),
         problems=inputs.problems.unionByName(problem_rows(every.where(bad), F.lit(field), reason)),
-        signals_off=_signals_off(inputs.present, has_category, 0),
+        signals_off=engine._signals_off(inputs.present, has_category, 0),
         notes=notes,
         label_source=source,
         config=cfg,
@@ -314,8 +307,8 @@ def _per_creator(
         near = cut(overlap(c), "commenter overlap")
     else:
         pod_pairs = spark.createDataFrame([], "author_id string, creator_id string, pod_id string")
-        pod_evidence = spark.createDataFrame([], evidence_schema(Pod, True))
-        near = spark.createDataFrame([], OVERLAP_SCHEMA)
+        pod_evidence = spark.createDataFrame([], schema(evidence_schema(Pod, True)))
+        near = spark.createDataFrame([], schema(OVERLAP_SCHEMA))
     enriched = (
         c.join(copies, ["_line"], "left")
         .join(pod_pairs, ["author_id", "creator_id"], "left")

@@ -176,29 +176,18 @@ def types(**columns: str) -> dict[str, str]:
 
 
 def schema(columns: dict[str, str]) -> str:
+    """The DDL schema of ``{column: Spark type}`` (also valid inside ``struct<...>``)."""
     return ", ".join(f"`{name}` {kind}" for name, kind in columns.items())
 
 
-def ddl_columns(schema: str) -> list[tuple[str, str]]:
-    """(name, type) of each column of a flat DDL schema ("a long, `b` string, c: double")."""
-    parts = (part.strip().replace(": ", " ", 1).split(" ", 1) for part in schema.split(", "))
-    return [(name.strip("`"), kind) for name, kind in parts]
-
-
-def names(schema: str) -> list[str]:
-    """The column names of a flat DDL schema."""
-    return [name for name, _ in ddl_columns(schema)]
-
-
-def map_batches(df: DataFrame, fn: Any, schema: str, *args: Any) -> DataFrame:
-    """``fn(batch, *args)`` on every Arrow batch, keeping the columns ``schema`` names."""
-    columns = names(schema)
+def map_batches(df: DataFrame, fn: Any, columns: dict[str, str], *args: Any) -> DataFrame:
+    """``fn(batch, *args)`` on every Arrow batch, keeping ``columns``."""
 
     def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for batch in batches:
-            yield fn(batch, *args)[columns]
+            yield fn(batch, *args)[list(columns)]
 
-    return df.mapInPandas(run, schema)
+    return df.mapInPandas(run, schema(columns))
 
 
 def objects(series: pd.Series) -> np.ndarray:

@@ -24,9 +24,9 @@ from classifier.scoring.config import ScoringConfig
 from classifier.scoring.signals import Cluster, Pod
 from classifier.scoring.textsim import _band_keys, _signatures_by_script
 from classifier.spark.report import evidence_schema
-from classifier.spark.session import cut, map_batches, names, objects
+from classifier.spark.session import cut, map_batches, objects, schema
 
-OVERLAP_SCHEMA = "creator_id string, r long, other string, shared long"
+OVERLAP_SCHEMA = {"creator_id": "string", "r": "long", "other": "string", "shared": "long"}
 
 
 def _is_star_forest(e: DataFrame) -> bool:
@@ -73,15 +73,15 @@ def components(edges: DataFrame, max_rounds: int = 64) -> DataFrame:
     )
 
 
-def _record_schema(cls: type, key: str) -> str:
-    """The DDL schema of a group's evidence row: the group's ``key``, then the record."""
-    return f"{key} long, {evidence_schema(cls, True)}"
+def _record_schema(cls: type, key: str) -> dict[str, str]:
+    """The columns of a group's evidence row: the group's ``key``, then the record."""
+    return {key: "long", **evidence_schema(cls, True)}
 
 
 def _record_row(rows: pd.DataFrame, found: Any, cls: type, key: str) -> pd.DataFrame:
     """One group's evidence record (a ``cls``, or None) as a row of ``_record_schema``; its id
     and number are set once all are found."""
-    columns = names(_record_schema(cls, key))
+    columns = list(_record_schema(cls, key))
     if found is None:
         return pd.DataFrame(columns=columns)
     data = {**asdict(found), key: int(rows[key].iloc[0]), "_num": 0}
@@ -116,20 +116,10 @@ def _signature_rows(batch: pd.DataFrame, bands: int, rows: int) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "_first": batch["_first"].to_numpy(),
-            "sig": [row.tobytes() for row in signatures.astype("<u4")],
+            "sig": list(signatures.astype(np.int64)),
             "bands": list(_band_keys(signatures, bands, rows).view(np.int64)),
         }
     )
-
-
-def _agreement(left: pd.Series, right: pd.Series) -> pd.Series:
-    """Share of equal MinHash positions of two signatures (the estimated Jaccard), computed
-    as ``near_duplicate_groups`` computes it."""
-    if not len(left):
-        return pd.Series([], dtype=float)
-    a = np.frombuffer(b"".join(left), dtype="<u4").reshape(len(left), -1)
-    b = np.frombuffer(b"".join(right), dtype="<u4").reshape(len(right), -1)
-    return pd.Series((a == b).mean(axis=1))
 
 
 def copy_paste(c: DataFrame, cfg: ScoringConfig, has_authors: bool) -> tuple[DataFrame, DataFrame]:
@@ -137,7 +127,7 @@ def copy_paste(c: DataFrame, cfg: ScoringConfig, has_authors: bool) -> tuple[Dat
     clusters' evidence. ``find_clusters`` with Spark joins (see docs/spark.md)."""
     keyed = c.where(F.col("_key").isNotNull())
     keys = keyed.groupBy("_key").agg(F.min("_line").alias("_first"))
-    sig_schema = "_first long, sig binary, bands array<long>"
+    sig_schema = {"_first": "long", "sig": "array<long>", "bands": "array<long>"}
     bands, rows_per_band = cfg.minhash_bands, cfg.minhash_rows
     signed = cut(
         map_batches(keys, _signature_rows, sig_schema, bands, rows_per_band),
@@ -149,10 +139,10 @@ def copy_paste(c: DataFrame, cfg: ScoringConfig, has_authors: bool) -> tuple[Dat
     pairs = banded.select(prev.alias("src"), F.col("_first").alias("dst")).dropna().distinct()
     left = signed.select(F.col("_first").alias("src"), F.col("sig").alias("s1"))
     right = signed.select(F.col("_first").alias("dst"), F.col("sig").alias("s2"))
-    agree = F.pandas_udf(_agreement, "double")  # type: ignore[call-overload]
-    edges = (
-        pairs.join(left, ["src"]).join(right, ["dst"]).where(agree("s1", "s2") >= cfg.dupe_jaccard)
-    )
+    # Share of equal MinHash positions (the estimated Jaccard), as near_duplicate_groups has it
+    same = F.filter(F.zip_with("s1", "s2", lambda x, y: x == y), lambda equal: equal)
+    edges = pairs.join(left, ["src"]).join(right, ["dst"])
+    edges = edges.where(F.size(same) / F.size("s1") >= cfg.dupe_jaccard)
     found = components(edges)
     groups = keys.join(found, keys["_first"] == found["node"], "left").select(
         "_key", F.coalesce("component", "_first").alias("_group")
@@ -165,7 +155,9 @@ def copy_paste(c: DataFrame, cfg: ScoringConfig, has_authors: bool) -> tuple[Dat
     records = (
         rows.select("_group", "_authors", "creator_id", "text", "comment_id", "_line")
         .groupBy("_group")
-        .applyInPandas(lambda r: _cluster_record(r, has_authors), _record_schema(Cluster, "_group"))
+        .applyInPandas(
+            lambda r: _cluster_record(r, has_authors), schema(_record_schema(Cluster, "_group"))
+        )
     )
     # Most comments first, then most authors (0 without authors: then the two are one order).
     order = (F.desc("comments"), F.desc("authors"), F.asc("_group"))
@@ -242,7 +234,8 @@ def pods(c: DataFrame, cfg: ScoringConfig, has_times: bool) -> tuple[DataFrame, 
         .join(marks.withColumn("_cand", F.lit(True)), ["author_id", "creator_id"], "left")
         .groupBy("_component")
         .applyInPandas(
-            lambda frame: _pod_record(frame, cfg, has_times), _record_schema(Pod, "_component")
+            lambda frame: _pod_record(frame, cfg, has_times),
+            schema(_record_schema(Pod, "_component")),
         )
     )
     order = (F.desc(F.size("authors")), F.asc("_component"))
@@ -268,7 +261,7 @@ def _top_overlap(rows: pd.DataFrame, top: int = 3) -> pd.DataFrame:
         for creator, ranked in found.items()
         for rank, (other, shared, _) in enumerate(ranked)
     ]
-    return pd.DataFrame(items, columns=names(OVERLAP_SCHEMA))
+    return pd.DataFrame(items, columns=list(OVERLAP_SCHEMA))
 
 
 def overlap(c: DataFrame, top: int = 3) -> DataFrame:
@@ -298,5 +291,5 @@ def overlap(c: DataFrame, top: int = 3) -> DataFrame:
         # numbers would put some in one partition and leave others empty)
         rows.repartitionByRange(buckets, "_target")
         .groupBy("_target")
-        .applyInPandas(lambda frame: _top_overlap(frame, top), OVERLAP_SCHEMA)
+        .applyInPandas(lambda frame: _top_overlap(frame, top), schema(OVERLAP_SCHEMA))
     )
