@@ -454,12 +454,14 @@ def test_typed_synthetic_tables_equal_the_single_machine_path(spark, tmp_path):
         paths[name] = tmp_path / f"{name}.parquet"
         frame.to_parquet(paths[name], index=False)
     single = score_creators(paths["comments"], paths["posts"], paths["creators"])
+    cached_before = _cached_rdds(spark)
     report = score_creators_df(
         spark.read.parquet(str(paths["comments"])),
         spark.read.parquet(str(paths["posts"])),
         spark.read.parquet(str(paths["creators"])),
         local_rows=0,
     )
+    assert len(report._persisted) >= 8 and _cached_rdds(spark) - cached_before
     got = report.to_report()
     # More creators with copies of one cluster than buckets: some share a bucket.
     assert max(sum(n >= 2 for n in c.comments_by_creator.values()) for c in single.clusters) > 2
@@ -468,7 +470,13 @@ def test_typed_synthetic_tables_equal_the_single_machine_path(spark, tmp_path):
     assert_tables_equal(single.posts, got.posts, "post_id")
     assert_tables_equal(single.comments, got.comments, "_line")
     _evidence_equal(single, got)
-    report.unpersist()
+    report.unpersist()  # frees every checkpoint the job made (a plain unpersist frees none)
+    assert _cached_rdds(spark) <= cached_before
+
+
+def _cached_rdds(spark) -> set[int]:
+    """Ids of the RDDs with blocks held on the executors (local checkpoints included)."""
+    return {info.id() for info in spark.sparkContext._jsc.sc().getRDDStorageInfo()}
 
 
 def test_text_only_comments_equal_the_single_machine_path(spark):

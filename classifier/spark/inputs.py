@@ -48,7 +48,8 @@ CREATOR_TABLE = {c: _CREATOR_TYPES[c] for c in scoring.CREATOR_COLUMNS}  # Spark
 
 @dataclass
 class SparkInputs:
-    """:class:`classifier.scoring.inputs.Inputs` as DataFrames (materialized in ``persisted``)."""
+    """:class:`classifier.scoring.inputs.Inputs` as DataFrames (comments, posts and creators
+    materialized)."""
 
     comments: DataFrame  # usable rows: ids, text, times, creator_reply, excluded, maybe labels
     posts: DataFrame  # scoring.POST_COLUMNS
@@ -57,7 +58,6 @@ class SparkInputs:
     present: frozenset[str]
     notes: list[str]
     rows: int  # usable comments
-    persisted: tuple[DataFrame, ...]
 
 
 def _source(what: str) -> Column:
@@ -220,7 +220,6 @@ def prepare_inputs(
         )
     problems = problem_rows(norm, F.col("__failed"), F.col("__message"))
     problems = problems.unionByName(post_problems).unionByName(creator_problems)
-    persisted = (valid, merged_posts, merged_creators)
     return SparkInputs(
         comments,
         merged_posts,
@@ -229,7 +228,6 @@ def prepare_inputs(
         frozenset(present),
         notes,
         int(found["__rows"]),
-        persisted,
     )
 
 

@@ -17,6 +17,9 @@ from classifier.scoring.textsim import key_units, text_keys
 from classifier.spark.session import ModelRef, cut, model_ref, schema, worker_predictor
 
 PREDICTION_COLUMNS = ("label", "score", "lang")
+# Each label column the scorer reads, and the prediction field it comes from
+_FROM_MODEL = {"label": "label", "category": "category", "lang": "lang", "p": "score"}
+_FROM_MODEL["__error"] = "error"
 
 
 def prediction_udf(ref: ModelRef, *, reasons: bool, extra: bool) -> Any:
@@ -63,15 +66,10 @@ def predict_df(
         )
     ref = model_ref(df.sparkSession, model, ship_model)
     added = [*PREDICTION_COLUMNS, *(["reasons"] if reasons else [])]
-    tmp = "__genuine_prediction"
-    predicted = df.select(
-        *[df[c] for c in df.columns if c not in added],
-        prediction_udf(ref, reasons=reasons, extra=False)(df[text_col]).alias(tmp),
-    )
-    return predicted.select(
-        *[predicted[c] for c in predicted.columns if c != tmp],
-        *[F.col(f"{tmp}.{name}").alias(name) for name in added],
-    )
+    # One UDF call per row: Spark evaluates the same UDF expression once for all its fields.
+    predicted = prediction_udf(ref, reasons=reasons, extra=False)(df[text_col])
+    kept = [df[c] for c in df.columns if c not in added]
+    return df.select(*kept, *[predicted[name].alias(name) for name in added])
 
 
 def _keys_udf(min_units: float) -> Any:
@@ -98,13 +96,8 @@ def attach_labels(
             f"no usable {label_field} (expected a score in [0, 1] or label substantive/generic)"
         )
     else:
-        prediction = prediction_udf(ref, reasons=False, extra=True)(F.col("text"))
-        labeled = valid.withColumn("__pred", prediction).select(
-            *valid.columns,
-            *[F.col(f"__pred.{c}").alias(c) for c in ("label", "category", "lang")],
-            F.col("__pred.score").alias("p"),
-            F.col("__pred.error").alias("__error"),
-        )
+        predicted = prediction_udf(ref, reasons=False, extra=True)(F.col("text"))
+        labeled = valid.select("*", *[predicted[f].alias(c) for c, f in _FROM_MODEL.items()])
         reason = F.concat(
             F.lit("the predictor could not label it"),
             F.coalesce(F.concat(F.lit(": "), F.col("__error")), F.lit("")),

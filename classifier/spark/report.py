@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, astuple, dataclass, fields
 from pathlib import Path
@@ -27,7 +28,7 @@ from classifier.scoring.report import CreatorReport
 from classifier.scoring.report_data import COMMENT_COLUMNS, CREATOR_COLUMNS, POST_COLUMNS
 from classifier.scoring.signals import Burst, Cluster, Pod, RepeatAuthor
 from classifier.spark.inputs import PROBLEMS
-from classifier.spark.session import schema, types
+from classifier.spark.session import release, schema, types
 
 # The Spark type of every column of the three tables; any column not named here is a double.
 KIND = types(
@@ -77,8 +78,8 @@ class SparkCreatorReport:
     ``creators``, ``posts`` and ``comments`` have the columns of the single-machine tables;
     ``clusters``, ``pods``, ``bursts`` and ``repeat_authors`` one row per evidence record (the
     fields of :class:`~classifier.scoring.Cluster` etc.); ``problems`` one row per bad input
-    row (source, line, field, problem). The DataFrames are persisted; call :meth:`unpersist`
-    when done.
+    row (source, line, field, problem). They are computed from checkpoints on the executors;
+    call :meth:`unpersist` to free those when done.
     """
 
     creators: DataFrame
@@ -93,7 +94,7 @@ class SparkCreatorReport:
     notes: tuple[str, ...]
     label_source: str
     config: ScoringConfig
-    _persisted: tuple[DataFrame, ...] = ()
+    _persisted: Sequence[DataFrame] = ()
 
     def flags(self) -> dict[str, Any]:
         """Signals off, notes, the label source and the config (small; no data collected)."""
@@ -165,8 +166,9 @@ class SparkCreatorReport:
         )
 
     def unpersist(self) -> None:
+        """Free the checkpoints the tables are computed from (the report is unusable after)."""
         for df in self._persisted:
-            df.unpersist()
+            release(df)
 
 
 def creators_frame(table: pd.DataFrame) -> pd.DataFrame:

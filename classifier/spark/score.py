@@ -41,7 +41,7 @@ from classifier.spark.inputs import (
 )
 from classifier.spark.predict import attach_labels
 from classifier.spark.report import CREATORS, KIND, SparkCreatorReport, evidence_schema, record
-from classifier.spark.session import cut, model_ref, objects, schema, types, utc
+from classifier.spark.session import cut, holding, model_ref, objects, schema, types, utc
 from classifier.spark.signals import OVERLAP_SCHEMA, copy_paste, overlap, pods
 
 BUCKET_ROWS = 200_000  # about the most comments one per-creator applyInPandas call gets
@@ -238,61 +238,68 @@ def score_creators_df(
             config=cfg,
         )
         return SparkCreatorReport.from_report(spark, report)
-    label_fields = [c for c in ("score", "label") if model is None and c in comments_df.columns]
-    inputs = prepare_inputs(
-        comments_df,
-        posts_df,
-        creators_df,
-        text_column=text_column,
-        exclude_authors=exclude_authors,
-        label_columns=tuple(
-            c
-            for c in (*label_fields, "category", "lang")
-            if label_fields and c in comments_df.columns
-        ),
-    )
-    field: str
-    if label_fields:
-        ref, field, source = None, label_fields[0], columns_source(label_fields)
-    else:
-        ref, field = model_ref(spark, model, ship_model), "text"
-        source = f"model {open_model_dir(model, verify=False).identity.label}"
-    every, bad, reason = attach_labels(inputs.comments, ref, field, cfg)
-    labeled = every.where(~bad)
-    has_category = not labeled.where(F.col("category").isNotNull()).isEmpty()
-    ctx = Context(cfg, inputs.present, has_category)
-    c = _delays(labeled, inputs.posts)
-    union, clusters, pod_evidence = _per_creator(inputs, labeled, c, ctx)
-    creators = (
-        union.where(F.col("_kind") == "creator")
-        .drop("rank", "tier_percentile", "tier_peers")
-        .groupBy(F.lit(0).alias("_all"))
-        .applyInPandas(_rank_creators, schema(CREATORS))
-    )
+    with holding() as held:  # every checkpoint, for SparkCreatorReport.unpersist
+        label_fields = [c for c in ("score", "label") if model is None and c in comments_df.columns]
+        inputs = prepare_inputs(
+            comments_df,
+            posts_df,
+            creators_df,
+            text_column=text_column,
+            exclude_authors=exclude_authors,
+            label_columns=tuple(
+                c
+                for c in (*label_fields, "category", "lang")
+                if label_fields and c in comments_df.columns
+            ),
+        )
+        field: str
+        if label_fields:
+            ref, field, source = None, label_fields[0], columns_source(label_fields)
+        else:
+            ref, field = model_ref(spark, model, ship_model), "text"
+            source = f"model {open_model_dir(model, verify=False).identity.label}"
+        every, bad, reason = attach_labels(inputs.comments, ref, field, cfg)
+        labeled = every.where(~bad)
+        has_category = not labeled.where(F.col("category").isNotNull()).isEmpty()
+        ctx = Context(cfg, inputs.present, has_category)
+        c = _delays(labeled, inputs.posts)
+        union, clusters, pod_evidence = _per_creator(inputs, labeled, c, ctx)
+        creators = (
+            union.where(F.col("_kind") == "creator")
+            .drop("rank", "tier_percentile", "tier_peers")
+            .groupBy(F.lit(0).alias("_all"))
+            .applyInPandas(_rank_creators, schema(CREATORS))
+        )
 
-    def rows(kind: str) -> DataFrame:
-        return union.where(F.col("_kind") == kind)
+        def rows(kind: str) -> DataFrame:
+            return union.where(F.col("_kind") == kind)
 
-    def evidence(kind: str, cls: type) -> DataFrame:
-        as_struct = F.from_json("_json", f"struct<{schema(evidence_schema(cls))}>")
-        return rows(kind).select(as_struct.alias("e")).select("e.*")
+        def evidence(kind: str, cls: type) -> DataFrame:
+            as_struct = F.from_json("_json", f"struct<{schema(evidence_schema(cls))}>")
+            return rows(kind).select(as_struct.alias("e")).select("e.*")
 
-    notes = (*inputs.notes, f"labels from {source}", f"bait found with {bait_source(has_category)}")
-    return SparkCreatorReport(
-        creators=creators,
-        posts=rows("post").select(*POST_COLUMNS),
-        comments=rows("comment").select(*COMMENT_COLUMNS),
-        clusters=clusters,
-        pods=pod_evidence,
-        bursts=evidence("burst", Burst),
-        repeat_authors=evidence("repeat", RepeatAuthor),
-        problems=inputs.problems.unionByName(problem_rows(every.where(bad), F.lit(field), reason)),
-        signals_off=engine._signals_off(inputs.present, has_category, 0),
-        notes=notes,
-        label_source=source,
-        config=cfg,
-        _persisted=(*inputs.persisted, every, c, clusters, pod_evidence, union),
-    )
+        notes = (
+            *inputs.notes,
+            f"labels from {source}",
+            f"bait found with {bait_source(has_category)}",
+        )
+        return SparkCreatorReport(
+            creators=creators,
+            posts=rows("post").select(*POST_COLUMNS),
+            comments=rows("comment").select(*COMMENT_COLUMNS),
+            clusters=clusters,
+            pods=pod_evidence,
+            bursts=evidence("burst", Burst),
+            repeat_authors=evidence("repeat", RepeatAuthor),
+            problems=inputs.problems.unionByName(
+                problem_rows(every.where(bad), F.lit(field), reason)
+            ),
+            signals_off=engine._signals_off(inputs.present, has_category, 0),
+            notes=notes,
+            label_source=source,
+            config=cfg,
+            _persisted=held,
+        )
 
 
 def _per_creator(

@@ -7,6 +7,8 @@ import sys
 import threading
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,15 +126,41 @@ def worker_predictor(ref: ModelRef) -> Any:
     return predictor
 
 
+_CUTS: ContextVar[list[DataFrame] | None] = ContextVar("genuine_cuts", default=None)
+
+
 def cut(df: DataFrame, what: str) -> DataFrame:
     """Materialize ``df`` on the executors (an eager local checkpoint: later steps read it
-    instead of recomputing it, and its query plan stays small); the job is named in the UI."""
+    instead of recomputing it, and its query plan stays small); the job is named in the UI.
+    Inside :func:`holding` the checkpoint is also added to its list."""
     sc = df.sparkSession.sparkContext
     sc.setJobDescription(f"genuine: {what}")
     try:
-        return df.localCheckpoint()
+        done = df.localCheckpoint()
     finally:
         sc.setJobDescription(None)  # type: ignore[arg-type]
+    if (held := _CUTS.get()) is not None:
+        held.append(done)
+    return done
+
+
+@contextmanager
+def holding() -> Iterator[list[DataFrame]]:
+    """The checkpoints ``cut`` makes in this block (this thread), to :func:`release` later."""
+    held: list[DataFrame] = []
+    token = _CUTS.set(held)
+    try:
+        yield held
+    finally:
+        _CUTS.reset(token)
+
+
+def release(df: DataFrame) -> None:
+    """Free a ``cut``'s blocks on the executors now. ``DataFrame.unpersist`` only drops cached
+    queries and leaves a local checkpoint's blocks until the driver's garbage collector runs."""
+    plan = df._jdf.queryExecution().analyzed()
+    if plan.getClass().getSimpleName() == "LogicalRDD":
+        plan.rdd().unpersist(False)
 
 
 def number_lines(df: DataFrame, name: str = "_line", *, spread: bool = False) -> DataFrame:

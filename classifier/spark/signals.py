@@ -24,7 +24,7 @@ from classifier.scoring.config import ScoringConfig
 from classifier.scoring.signals import Cluster, Pod
 from classifier.scoring.textsim import _band_keys, _signatures_by_script
 from classifier.spark.report import evidence_schema
-from classifier.spark.session import cut, map_batches, objects, schema
+from classifier.spark.session import cut, map_batches, objects, release, schema
 
 OVERLAP_SCHEMA = {"creator_id": "string", "r": "long", "other": "string", "shared": "long"}
 
@@ -63,7 +63,8 @@ def components(edges: DataFrame, max_rounds: int = 64) -> DataFrame:
         # Small star: each node and its smaller neighbours attach to the smallest of them.
         m = large.groupBy("hi").agg(F.min("lo").alias("m"))
         attached = large.join(m, ["hi"]).select("lo", "m").union(m.select("hi", "m"))
-        e = cut(_ordered(attached.toDF("a", "b"), "a", "b"), "components: round")
+        done, e = e, cut(_ordered(attached.toDF("a", "b"), "a", "b"), "components: round")
+        release(done)
     else:  # pragma: no cover - O(log n) rounds; 64 covers any graph that fits a cluster
         raise RuntimeError(f"connected components did not converge in {max_rounds} rounds")
     return (
