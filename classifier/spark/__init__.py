@@ -4,9 +4,9 @@
   Arrow pandas UDF; each Python worker loads the model once (``session``).
 * :func:`score_creators_df` computes the metric of :func:`classifier.scoring.score_creators`:
   input checks per Arrow batch with the scorer's own functions (``inputs``), the signals that
-  look across creators as joins (``clusters``, ``pods``), everything per creator in
-  ``applyInPandas`` with the scorer's ``score_tables`` (``creators``), so the numbers are the
-  same by construction; ``score`` wires the steps, ``report`` holds the result.
+  look across creators as joins (``signals``), everything per creator in ``applyInPandas``
+  with the scorer's ``score_tables`` (``score``), so the numbers are the same by
+  construction; ``report`` holds the result and writes it.
 
 docs/spark.md explains how to submit it to a cluster and where the time goes.
 """

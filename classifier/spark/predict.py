@@ -11,9 +11,12 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from classifier.io.problems import InputError
+from classifier.model_dir import open_model_dir
 from classifier.predictor import prediction_columns
 from classifier.scoring.config import ScoringConfig
+from classifier.scoring.labels import columns_source
 from classifier.scoring.textsim import key_units, text_keys
+from classifier.spark.inputs import problem_rows
 from classifier.spark.session import ModelRef, cut, model_ref, schema, worker_predictor
 
 PREDICTION_COLUMNS = ("label", "score", "lang")
@@ -83,19 +86,30 @@ def _keys_udf(min_units: float) -> Any:
     return F.pandas_udf(keys, "string")  # type: ignore[call-overload]
 
 
+def label_columns(columns: list[str], model: object) -> tuple[str, ...]:
+    """The columns labels are read from, as ``score_creators`` picks them: ``score``/``label``
+    (with ``category``/``lang``) when no ``model`` is given; none: labels from a model."""
+    if model is not None or not {"score", "label"} & set(columns):
+        return ()
+    return tuple(c for c in ("score", "label", "category", "lang") if c in columns)
+
+
 def attach_labels(
-    valid: DataFrame, ref: ModelRef | None, label_field: str, cfg: ScoringConfig
-) -> tuple[DataFrame, Column, Column]:
+    valid: DataFrame, columns: tuple[str, ...], model: Any, ship: bool, cfg: ScoringConfig
+) -> tuple[DataFrame, Column, DataFrame, str]:
     """:func:`classifier.scoring.labels.attach_labels` in Spark: ``p``, ``label``, ``category``,
-    ``lang`` from the model (``ref``) or already there from the label columns; ``counted`` and
-    the copy-paste ``_key``. Returns the labeled rows (materialized), which rows have no usable
-    label, and why."""
-    if ref is None:
+    ``lang`` from the label ``columns`` (already read) or from ``model``; ``counted`` and the
+    copy-paste ``_key``. Returns the rows (materialized), which have no usable label, their
+    problems and where the labels came from."""
+    fields = [c for c in columns if c in ("score", "label")]
+    if fields:
+        field, source = fields[0], columns_source(fields)
         labeled = valid.withColumn("__error", F.lit(None).cast("string"))
-        reason = F.lit(
-            f"no usable {label_field} (expected a score in [0, 1] or label substantive/generic)"
-        )
+        expected = "expected a score in [0, 1] or label substantive/generic"
+        reason = F.lit(f"no usable {field} ({expected})")
     else:
+        ref = model_ref(valid.sparkSession, model, ship)
+        field, source = "text", f"model {open_model_dir(model, verify=False).identity.label}"
         predicted = prediction_udf(ref, reasons=False, extra=True)(F.col("text"))
         labeled = valid.select("*", *[predicted[f].alias(c) for c, f in _FROM_MODEL.items()])
         reason = F.concat(
@@ -106,4 +120,5 @@ def attach_labels(
     labeled = labeled.withColumn("counted", counted).withColumn(
         "_key", F.when(counted, _keys_udf(cfg.dupe_min_units)(F.col("text")))
     )
-    return cut(labeled, "labels"), F.col("p").isNull() | F.isnan("p"), reason
+    labeled, bad = cut(labeled, "labels"), F.col("p").isNull() | F.isnan("p")
+    return labeled, bad, problem_rows(labeled.where(bad), F.lit(field), reason), source

@@ -23,12 +23,10 @@ import pandas as pd
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from classifier.model_dir import open_model_dir
 from classifier.predictor import load
 from classifier.scoring import engine
 from classifier.scoring.config import ScoringConfig
 from classifier.scoring.economics import add_tier_percentiles
-from classifier.scoring.labels import columns_source
 from classifier.scoring.report_data import COMMENT_COLUMNS, CREATOR_COLUMNS, POST_COLUMNS
 from classifier.scoring.signals import Burst, Cluster, Pod, RepeatAuthor, SignalResult, bait_source
 from classifier.spark.inputs import (
@@ -37,11 +35,10 @@ from classifier.spark.inputs import (
     SparkInputs,
     collect,
     prepare_inputs,
-    problem_rows,
 )
-from classifier.spark.predict import attach_labels
+from classifier.spark.predict import attach_labels, label_columns
 from classifier.spark.report import CREATORS, KIND, SparkCreatorReport, evidence_schema, record
-from classifier.spark.session import cut, holding, model_ref, objects, schema, types, utc
+from classifier.spark.session import cut, holding, objects, schema, types, utc
 from classifier.spark.signals import OVERLAP_SCHEMA, copy_paste, overlap, pods
 
 BUCKET_ROWS = 200_000  # about the most comments one per-creator applyInPandas call gets
@@ -239,26 +236,18 @@ def score_creators_df(
         )
         return SparkCreatorReport.from_report(spark, report)
     with holding() as held:  # every checkpoint, for SparkCreatorReport.unpersist
-        label_fields = [c for c in ("score", "label") if model is None and c in comments_df.columns]
+        columns = label_columns(comments_df.columns, model)
         inputs = prepare_inputs(
             comments_df,
             posts_df,
             creators_df,
             text_column=text_column,
             exclude_authors=exclude_authors,
-            label_columns=tuple(
-                c
-                for c in (*label_fields, "category", "lang")
-                if label_fields and c in comments_df.columns
-            ),
+            label_columns=columns,
         )
-        field: str
-        if label_fields:
-            ref, field, source = None, label_fields[0], columns_source(label_fields)
-        else:
-            ref, field = model_ref(spark, model, ship_model), "text"
-            source = f"model {open_model_dir(model, verify=False).identity.label}"
-        every, bad, reason = attach_labels(inputs.comments, ref, field, cfg)
+        every, bad, label_problems, source = attach_labels(
+            inputs.comments, columns, model, ship_model, cfg
+        )
         labeled = every.where(~bad)
         has_category = not labeled.where(F.col("category").isNotNull()).isEmpty()
         ctx = Context(cfg, inputs.present, has_category)
@@ -291,9 +280,7 @@ def score_creators_df(
             pods=pod_evidence,
             bursts=evidence("burst", Burst),
             repeat_authors=evidence("repeat", RepeatAuthor),
-            problems=inputs.problems.unionByName(
-                problem_rows(every.where(bad), F.lit(field), reason)
-            ),
+            problems=inputs.problems.unionByName(label_problems),
             signals_off=engine._signals_off(inputs.present, has_category, 0),
             notes=notes,
             label_source=source,
