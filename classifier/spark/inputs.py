@@ -1,10 +1,7 @@
-"""The three tables read and checked on Spark with the scorer's own batch functions.
-
-Every Arrow batch goes through :mod:`classifier.scoring.inputs` (``normalize_comments``,
-``normalize_posts``, ``normalize_creators``), so a row gets the same values and problems as on
-one machine. What needs the whole table runs as joins: creators filled from the posts table,
-the last row of an id, posts and creators only seen in comments, which fields hold a value.
-"""
+"""The three tables read and checked on Spark: every Arrow batch goes through the scorer's own
+``normalize_comments/posts/creators``, so a row gets the same values and problems as on one
+machine; what needs the whole table (the last row of an id, creators filled from posts, posts
+and creators only seen in comments, which fields hold a value) runs as joins."""
 
 from __future__ import annotations
 
@@ -60,11 +57,6 @@ class SparkInputs:
     rows: int  # usable comments
 
 
-def _source(what: str) -> Column:
-    name = F.input_file_name()
-    return F.when(name == "", F.lit(f"<{what} DataFrame>")).otherwise(name)
-
-
 def _select(
     df: DataFrame, what: str, columns: Iterable[str], limit: int | None = None, spread: bool = False
 ) -> tuple[DataFrame, list[str]]:
@@ -84,7 +76,9 @@ def _select(
         else:
             selected.append(df[column])
     # The source before the limit: past a limit's shuffle Spark no longer knows the file.
-    picked = df.select(*selected, _source(what).alias("_source"))
+    file = F.input_file_name()
+    source = F.when(file == "", F.lit(f"<{what} DataFrame>")).otherwise(file)
+    picked = df.select(*selected, source.alias("_source"))
     return number_lines(picked if limit is None else picked.limit(limit), spread=spread), micros
 
 

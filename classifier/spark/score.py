@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, fields
 from functools import reduce
 from pathlib import Path
 from typing import Any
@@ -29,13 +29,7 @@ from classifier.scoring.config import ScoringConfig
 from classifier.scoring.economics import add_tier_percentiles
 from classifier.scoring.report_data import COMMENT_COLUMNS, CREATOR_COLUMNS, POST_COLUMNS
 from classifier.scoring.signals import Burst, Cluster, Pod, RepeatAuthor, SignalResult, bait_source
-from classifier.spark.inputs import (
-    CREATOR_TABLE,
-    POST_TABLE,
-    SparkInputs,
-    collect,
-    prepare_inputs,
-)
+from classifier.spark.inputs import CREATOR_TABLE, POST_TABLE, SparkInputs, collect, prepare_inputs
 from classifier.spark.predict import attach_labels, label_columns
 from classifier.spark.report import CREATORS, KIND, SparkCreatorReport, evidence_schema, record
 from classifier.spark.session import cut, holding, objects, schema, types, utc
@@ -62,13 +56,6 @@ COMMENTS_IN = types(
     long="_line",
 )
 POSTS_IN = {c: "micros" if t == "timestamp" else t for c, t in POST_TABLE.items()}
-
-
-@dataclass(frozen=True)
-class Context:
-    config: ScoringConfig
-    present: frozenset[str]
-    has_category: bool
 
 
 def _pandas(rows: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
@@ -120,14 +107,17 @@ def _evidence(rows: pd.DataFrame, cls: type) -> list[Any]:
 
 
 def _overlaps(rows: pd.DataFrame) -> dict[str, list[tuple[str, int]]]:
-    out: dict[str, list[tuple[str, int]]] = {}
-    ranked = rows.sort_values("r")[["creator_id", "other", "shared"]]
-    for creator, other, shared in ranked.itertuples(index=False):
-        out.setdefault(str(creator), []).append((str(other), int(shared)))
-    return out
+    ranked = rows.sort_values("r").groupby("creator_id", sort=False)[["other", "shared"]]
+    return {str(c): [(str(o), int(n)) for o, n in g.itertuples(index=False)] for c, g in ranked}
 
 
-def _score_bucket(comments: pd.DataFrame, side: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+def _score_bucket(
+    comments: pd.DataFrame,
+    side: pd.DataFrame,
+    cfg: ScoringConfig,
+    present: frozenset[str],
+    has_category: bool,
+) -> pd.DataFrame:
     """The rows of the three tables for a bucket of creators. Every step of ``score_tables``
     groups by creator, so a bucket gives each creator the numbers the whole input would."""
 
@@ -151,9 +141,8 @@ def _score_bucket(comments: pd.DataFrame, side: pd.DataFrame, ctx: Context) -> p
     timed = posts.loc[posts["posted_at"].notna(), "post_id"]
     time_source = dict.fromkeys((str(p) for p in timed), "posted_at")
     creators = _pandas(creator_rows, CREATOR_TABLE)
-    cfg, present = ctx.config, ctx.present
     tables = engine.score_tables(
-        c, df, posts, creators, cross, time_source, cfg, present, ctx.has_category
+        c, df, posts, creators, cross, time_source, cfg, present, has_category
     )
     table = tables.creators
     order = creator_rows.set_index(objects(creator_rows["creator_id"]))
@@ -166,12 +155,9 @@ def _score_bucket(comments: pd.DataFrame, side: pd.DataFrame, ctx: Context) -> p
 
 
 def _records_by_creator(evidence: DataFrame, cls: type, *, trim: bool) -> DataFrame:
-    """(creator_id, _num, _json): each evidence record once per creator it names.
-
-    With ``trim`` each creator gets only its own count in ``comments_by_creator`` and no
-    variants, creators or comment ids: all its reasons read from a copy-paste cluster (a
-    cluster can span thousands of creators; the full record is in ``clusters``).
-    """
+    """(creator_id, _num, _json): each evidence record once per creator it names. ``trim``: only
+    the creator's own count and no variants, creators or comment ids (all its reasons read; a
+    copy-paste cluster can span thousands of creators, the full record is in ``clusters``)."""
     exploded = evidence.select("*", F.explode("comments_by_creator").alias("creator_id", "__n"))
     if trim:
         empty = F.array().cast("array<string>")
@@ -250,9 +236,8 @@ def score_creators_df(
         )
         labeled = every.where(~bad)
         has_category = not labeled.where(F.col("category").isNotNull()).isEmpty()
-        ctx = Context(cfg, inputs.present, has_category)
         c = _delays(labeled, inputs.posts)
-        union, clusters, pod_evidence = _per_creator(inputs, labeled, c, ctx)
+        union, clusters, pod_evidence = _per_creator(inputs, labeled, c, cfg, has_category)
         creators = (
             union.where(F.col("_kind") == "creator")
             .drop("rank", "tier_percentile", "tier_peers")
@@ -290,14 +275,15 @@ def score_creators_df(
 
 
 def _per_creator(
-    inputs: SparkInputs, labeled: DataFrame, c: DataFrame, ctx: Context
+    inputs: SparkInputs, labeled: DataFrame, c: DataFrame, cfg: ScoringConfig, has_category: bool
 ) -> tuple[DataFrame, DataFrame, DataFrame]:
     """The signals across creators, then the three tables' rows from ``_score_bucket`` over
     buckets of creators (materialized); also the clusters' and pods' evidence."""
     spark = c.sparkSession
-    copies, clusters = copy_paste(c, ctx.config, "author_id" in ctx.present)
-    if "author_id" in ctx.present:
-        pod_pairs, pod_evidence = pods(c, ctx.config, "created_at" in ctx.present)
+    present = inputs.present
+    copies, clusters = copy_paste(c, cfg, "author_id" in present)
+    if "author_id" in present:
+        pod_pairs, pod_evidence = pods(c, cfg, "created_at" in present)
         near = cut(overlap(c), "commenter overlap")
     else:
         pod_pairs = spark.createDataFrame([], "author_id string, creator_id string, pod_id string")
@@ -331,6 +317,6 @@ def _per_creator(
         comments.select(*COMMENTS_IN, bucket)
         .groupBy("_bucket")
         .cogroup(sides.withColumn("_bucket", bucket).groupBy("_bucket"))
-        .applyInPandas(lambda left, right: _score_bucket(left, right, ctx), schema(UNION))
+        .applyInPandas(lambda c, s: _score_bucket(c, s, cfg, present, has_category), schema(UNION))
     )
     return cut(union, "per-creator metric"), clusters, pod_evidence

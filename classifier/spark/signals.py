@@ -1,13 +1,6 @@
-"""The signals that look across creators, as Spark joins and group-bys (docs/spark.md):
-
-* copy-paste clusters: the scorer's text keys, MinHash signatures and LSH bands, neighbours in
-  a band checked on their signatures;
-* pods: the scorer's candidate (author, creator) pairs, authors linked by the creators they
-  share, each group of linked authors judged by ``pod_core`` and ``pod_record``;
-* commenter overlap: ``creator_overlap`` per bucket of creators.
-
-Connected components run as rounds of joins, nothing collected to the driver.
-"""
+"""The signals that look across creators (copy-paste clusters, pods, commenter overlap) as
+Spark joins and group-bys around the scorer's own functions; docs/spark.md maps each step.
+Connected components run as rounds of joins, nothing collected to the driver."""
 
 from __future__ import annotations
 
@@ -46,11 +39,8 @@ def _ordered(df: DataFrame, a: str, b: str) -> DataFrame:
 
 def components(edges: DataFrame, max_rounds: int = 64) -> DataFrame:
     """(node, component) for every node of an undirected graph of long ids; component = the
-    smallest node id in it. Alternating large-star / small-star rounds (Kiveris et al., 2014):
-    O(log n) rounds of joins and group-bys, nothing collected. Each round keeps the components
-    and only ever lowers a node's smallest neighbour; it stops when the graph is a forest of
-    stars around each component's smallest node.
-    """
+    smallest node id in it. Alternating large-star / small-star rounds (Kiveris et al., 2014)
+    until the edges are stars around each component's smallest node: O(log n) rounds."""
     e = cut(_ordered(edges, "src", "dst"), "components: edges")
     for _ in range(max_rounds):
         if _is_star_forest(e):
@@ -267,13 +257,8 @@ def _top_overlap(rows: pd.DataFrame, top: int = 3) -> pd.DataFrame:
 
 def overlap(c: DataFrame, top: int = 3) -> DataFrame:
     """``creator_overlap``: per creator, the ``top`` creators sharing most commenters (rank
-    ``r``, ``other``, ``shared``).
-
-    Creators go to buckets; each bucket receives the full creator list of every author who
-    comments on one of its creators (an author is copied to at most one bucket per creator),
-    and computes its rows of the overlap with one sparse product: no creator x creator table
-    is ever shuffled.
-    """
+    ``r``, ``other``, ``shared``). Each bucket of creators receives the creator lists of the
+    authors who comment on one of them, so no creator x creator table is ever shuffled."""
     work = (
         c.where(F.col("author_id").isNotNull())
         .groupBy("author_id", "creator_id")
