@@ -102,12 +102,7 @@ def _comment_batch(batch: pd.DataFrame, micros: list[str], labels: list[str]) ->
 
 def problem_rows(df: DataFrame, field: Column, problem: Column) -> DataFrame:
     """The rows of ``df`` with a problem, as ``PROBLEMS`` rows."""
-    return df.where(problem.isNotNull()).select(
-        F.col("_source").alias("source"),
-        F.col("_line").alias("line"),
-        field.alias("field"),
-        problem.alias("problem"),
-    )
+    return df.where(problem.isNotNull()).select("_source", "_line", field, problem).toDF(*PROBLEMS)
 
 
 def _field_problems(norm: DataFrame, fields: tuple[str, ...]) -> DataFrame:

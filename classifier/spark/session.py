@@ -26,6 +26,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     ) from exc
 
 from classifier.model_dir import open_model_dir
+from classifier.predictor import load
 
 # pyspark 4.x warns on every Arrow conversion that pandas 3 is "not yet fully supported";
 # the conversions used here are tested (tests/test_spark.py), so the warning is noise.
@@ -56,17 +57,17 @@ def spark_session(
     builder = SparkSession.builder.appName(app_name)
     if master:
         builder = builder.master(master)
-    defaults = dict(DEFAULTS)
-    if shuffle_partitions:
-        defaults["spark.sql.shuffle.partitions"] = str(shuffle_partitions)
-    if driver_memory:
-        defaults["spark.driver.memory"] = driver_memory
+    given = {
+        "spark.sql.shuffle.partitions": shuffle_partitions,
+        "spark.driver.memory": driver_memory,
+    }
     if not os.environ.get("PYSPARK_PYTHON") and "spark.pyspark.python" not in (conf or {}):
         # Workers run this interpreter (the one genuine is installed in) unless told otherwise
         # (spark-submit --conf spark.pyspark.python=... sets PYSPARK_PYTHON for the driver).
         os.environ["PYSPARK_PYTHON"] = sys.executable
-    for key, value in {**defaults, **(conf or {})}.items():
-        builder = builder.config(key, value)
+    for key, value in {**DEFAULTS, **given, **(conf or {})}.items():
+        if value:
+            builder = builder.config(key, str(value))
     return builder.getOrCreate()
 
 
@@ -118,8 +119,6 @@ def worker_predictor(ref: ModelRef) -> Any:
     with _LOCK:
         predictor = _PREDICTORS.get(path)
         if predictor is None:
-            from classifier.predictor import load
-
             predictor = load(path)
             _PREDICTORS[path] = predictor
             _LOADS[path] = _LOADS.get(path, 0) + 1
