@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, astuple, dataclass, fields
 from pathlib import Path
@@ -53,8 +52,12 @@ TABLES = ("creators", "posts", "comments", "clusters", "pods", "bursts", "repeat
 def evidence_schema(cls: type, numbered: bool = False) -> dict[str, str]:
     """The Spark types of an evidence dataclass (Burst, Cluster...); clusters and pods carry
     their order ``_num`` after the id."""
-    kinds = {"str": "string", "int": "long", "tuple[str, ...]": "array<string>"}
-    kinds["dict[str, int]"] = "map<string,long>"
+    kinds = {
+        "str": "string",
+        "int": "long",
+        "tuple[str, ...]": "array<string>",
+        "dict[str, int]": "map<string,long>",
+    }
     found = {f.name: kinds.get(str(f.type), "double") for f in fields(cls)}
     first = next(iter(found))
     return {first: found.pop(first), **({"_num": "int"} if numbered else {}), **found}
@@ -94,7 +97,7 @@ class SparkCreatorReport:
     notes: tuple[str, ...]
     label_source: str
     config: ScoringConfig
-    _persisted: Sequence[DataFrame] = ()
+    _persisted: tuple[DataFrame, ...] = ()
 
     def flags(self) -> dict[str, Any]:
         """Signals off, notes, the label source and the config (small; no data collected)."""

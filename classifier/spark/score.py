@@ -270,7 +270,7 @@ def score_creators_df(
             notes=notes,
             label_source=source,
             config=cfg,
-            _persisted=held,
+            _persisted=tuple(held),
         )
 
 

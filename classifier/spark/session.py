@@ -58,16 +58,19 @@ def spark_session(
     if master:
         builder = builder.master(master)
     given = {
-        "spark.sql.shuffle.partitions": shuffle_partitions,
-        "spark.driver.memory": driver_memory,
+        key: str(value)
+        for key, value in (
+            ("spark.sql.shuffle.partitions", shuffle_partitions),
+            ("spark.driver.memory", driver_memory),
+        )
+        if value
     }
     if not os.environ.get("PYSPARK_PYTHON") and "spark.pyspark.python" not in (conf or {}):
         # Workers run this interpreter (the one genuine is installed in) unless told otherwise
         # (spark-submit --conf spark.pyspark.python=... sets PYSPARK_PYTHON for the driver).
         os.environ["PYSPARK_PYTHON"] = sys.executable
     for key, value in {**DEFAULTS, **given, **(conf or {})}.items():
-        if value:
-            builder = builder.config(key, str(value))
+        builder = builder.config(key, value)
     return builder.getOrCreate()
 
 
