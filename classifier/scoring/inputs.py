@@ -256,7 +256,7 @@ COMMENT_CHECKS = (
 POST_FIELDS = ("post_id", "posted_at", *POST_COUNTS)
 CREATOR_FIELDS = ("creator_id", "followers", "price", "currency")
 _BAD_TIME = "unparsable timestamp (use ISO 8601, e.g. 2025-03-01T12:00:00Z)"
-_ID_COLUMNS = ("post_id", "creator_id", "comment_id", "author_id", "reply_to")
+ID_COLUMNS = ("post_id", "creator_id", "comment_id", "author_id", "reply_to")
 
 
 def _raw(batch: pd.DataFrame, column: str) -> pd.Series:
@@ -268,7 +268,7 @@ def normalize_comments(batch: pd.DataFrame) -> pd.DataFrame:
     :data:`COMMENT_CHECKS` but the creator's (filled from the posts table first). Other
     columns are kept as they are."""
     out = batch.copy()
-    for column in _ID_COLUMNS:
+    for column in ID_COLUMNS:
         out[column] = as_id(_raw(batch, column))
     text = _raw(batch, "text").astype("string")
     out["text"] = text.astype(object).where(text.notna(), None)

@@ -19,10 +19,7 @@ from classifier.scoring import inputs as scoring
 from classifier.scoring.labels import labels_from_columns
 from classifier.spark.session import cut, map_batches, number_lines, schema, types, utc
 
-_COMMENT_INPUT = (
-    *("creator_id", "post_id", "comment_id", "author_id", "reply_to", "text"),
-    *("created_at", "like_count", "is_creator_reply"),
-)
+_COMMENT_INPUT = (*scoring.ID_COLUMNS, "text", "created_at", "like_count", "is_creator_reply")
 PROBLEMS = {"source": "string", "line": "long", "field": "string", "problem": "string"}
 _LABELS = types(double="p", string="label category lang")
 
@@ -60,11 +57,9 @@ class SparkInputs:
 def _select(
     df: DataFrame, what: str, columns: Iterable[str], limit: int | None = None, spread: bool = False
 ) -> tuple[DataFrame, list[str]]:
-    """The columns the batch functions read (the first ``limit`` rows), numbered in read order
-    with their source.
-
-    Times Spark has typed travel as UTC microseconds (the names are returned) and become
-    tz-aware in the batch; naive timestamps go as text, which ``parse_times`` reads as UTC."""
+    """The ``columns`` the batch functions read (the first ``limit`` rows), numbered in read
+    order, with their source. Typed times travel as UTC microseconds (their names are returned);
+    naive ones as text, which ``parse_times`` reads as UTC."""
     selected, micros = [], []
     for column in (c for c in columns if c in df.columns):
         kind = df.schema[column].dataType
@@ -89,15 +84,14 @@ def collect(df: DataFrame, what: str, limit: int | None = None) -> pd.DataFrame:
     return _batch(src.toPandas(), lambda frame: frame, micros)
 
 
-def _batch(batch: pd.DataFrame, normalize: Any, micros: list[str]) -> pd.DataFrame:
+def _batch(
+    batch: pd.DataFrame, normalize: Any, micros: list[str], labels: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """One Arrow batch through the scorer's ``normalize`` (and its labels read, if any)."""
     for column in micros:
         batch[column] = utc(batch[column])
-    return normalize(batch)
-
-
-def _comment_batch(batch: pd.DataFrame, micros: list[str], labels: list[str]) -> pd.DataFrame:
-    out = _batch(batch, scoring.normalize_comments, micros)
-    return out.assign(**labels_from_columns(batch[labels])) if labels else out
+    out = normalize(batch)
+    return out.assign(**labels_from_columns(batch[list(labels)])) if labels else out
 
 
 def problem_rows(df: DataFrame, field: Column, problem: Column) -> DataFrame:
@@ -159,11 +153,9 @@ def prepare_inputs(
     scoring.require_comment_columns(frame.columns, source, posts_df is not None)
     src, micros = _select(frame, "comments", [*_COMMENT_INPUT, *label_columns], spread=True)
     columns = {**_COMMENT_TYPES, **(_LABELS if label_columns else {})}
-    norm = map_batches(src, _comment_batch, columns, micros, list(label_columns))
-    (posts, post_problems), (creators, creator_problems) = (
-        _table(spark, posts_df, "posts"),
-        _table(spark, creators_df, "creators"),
-    )
+    norm = map_batches(src, _batch, columns, scoring.normalize_comments, micros, label_columns)
+    posts, post_problems = _table(spark, posts_df, "posts")
+    creators, creator_problems = _table(spark, creators_df, "creators")
     if posts_df is not None:  # a comment without a creator takes its post's
         owners = posts.select("post_id", F.col("creator_id").alias("__owner")).dropna()
         norm = norm.join(owners, ["post_id"], "left")
@@ -172,12 +164,11 @@ def prepare_inputs(
     bad |= {column: F.col(f"_bad_{column}") for column, _ in scoring.COMMENT_CHECKS[1:]}
     failed = F.coalesce(*[F.when(bad[c], F.lit(c)) for c, _ in scoring.COMMENT_CHECKS])
     message = F.coalesce(*[F.when(bad[c], F.lit(m)) for c, m in scoring.COMMENT_CHECKS])
-    norm = norm.withColumns({"__failed": failed, "__message": message})
 
     excluded = scoring.read_exclusions(exclude_authors)
     own = F.col("author_id").isNotNull() & (F.col("author_id") == F.col("creator_id"))
     on_list = F.col("author_id").isin(sorted(excluded)) if excluded else F.lit(False)
-    valid = norm.where(F.col("__failed").isNull()).select(
+    valid = norm.where(failed.isNull()).select(
         *[c for c in columns if not c.startswith("_bad_") and c != "is_creator_reply"],
         (own | F.coalesce("is_creator_reply", F.lit(False))).alias("creator_reply"),
         F.coalesce(on_list, F.lit(False)).alias("excluded"),
@@ -197,27 +188,15 @@ def prepare_inputs(
     if "comment_id" not in present:
         line_id = F.concat_ws(":", F.col("_source"), F.col("_line").cast("string"))
         comments = comments.withColumn("comment_id", line_id)
-    merged_posts = _merge_posts(posts, comments)
-    merged_creators = _merge_creators(creators, comments)
-    present |= _present(merged_posts, ("posted_at", "sponsored", *scoring.POST_COUNTS))
-    present |= _present(merged_creators, ("followers", "platform", "price", "currency"))
-    notes = []
-    if excluded:
-        hits = found["__excluded"] or 0
-        notes.append(
-            f"{len(excluded)} author id(s) on the exclusion list; {hits} of their comments left out"
-        )
-    problems = problem_rows(norm, F.col("__failed"), F.col("__message"))
-    problems = problems.unionByName(post_problems).unionByName(creator_problems)
-    return SparkInputs(
-        comments,
-        merged_posts,
-        merged_creators,
-        problems,
-        frozenset(present),
-        notes,
-        int(found["__rows"]),
-    )
+    posts, creators = _merge_posts(posts, comments), _merge_creators(creators, comments)
+    present |= _present(posts, ("posted_at", "sponsored", *scoring.POST_COUNTS))
+    present |= _present(creators, ("followers", "platform", "price", "currency"))
+    hits = f"{found['__excluded'] or 0} of their comments left out"
+    notes = [f"{len(excluded)} author id(s) on the exclusion list; {hits}"] if excluded else []
+    problems = problem_rows(norm, failed, message).unionByName(post_problems)
+    problems = problems.unionByName(creator_problems)
+    rows = int(found["__rows"])
+    return SparkInputs(comments, posts, creators, problems, frozenset(present), notes, rows)
 
 
 def _merge_posts(posts: DataFrame, comments: DataFrame) -> DataFrame:

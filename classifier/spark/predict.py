@@ -21,13 +21,7 @@ from classifier.spark.session import ModelRef, cut, model_ref, schema, worker_pr
 
 PREDICTION_COLUMNS = ("label", "score", "lang")
 # Each label column the scorer reads, and the prediction field it comes from
-_FROM_MODEL = {
-    "label": "label",
-    "category": "category",
-    "lang": "lang",
-    "p": "score",
-    "__error": "error",
-}
+_FROM_MODEL = dict(label="label", category="category", lang="lang", p="score", __error="error")
 
 
 def prediction_udf(ref: ModelRef, *, reasons: bool, extra: bool) -> Any:

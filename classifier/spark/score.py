@@ -1,12 +1,7 @@
-""":func:`score_creators_df`: the scorer's pipeline on Spark, step by step.
-
-inputs (checked batch by batch) -> labels (model on the executors, or label columns) ->
-delays -> cross-creator signals (copy-paste, pods, overlap: joins) -> per-creator metric ->
-ranked tables. Everything per creator runs in ``applyInPandas`` with the scorer's own
-:func:`classifier.scoring.engine.score_tables`: a bucket of whole creators gets its comments,
-posts and the cross-creator evidence that names them, and returns its rows of the three tables
-as one typed union (``_kind`` says which table a row belongs to).
-"""
+""":func:`score_creators_df`: inputs -> labels -> delays -> cross-creator signals (joins) ->
+per creator, the scorer's own ``score_tables`` in ``applyInPandas`` over buckets of whole
+creators (their comments, posts and the evidence naming them in; the rows of the three tables
+out, as one typed union whose ``_kind`` names the table) -> ranked tables."""
 
 from __future__ import annotations
 
@@ -128,12 +123,10 @@ def _score_bucket(
     posts = _pandas(part("post"), POSTS_IN)
     df = _pandas(comments.sort_values("_line", kind="stable"), COMMENTS_IN)
     c = df.loc[~(df["excluded"] | df["creator_reply"])].reset_index(drop=True)
-    in_cluster, in_pod = c["_cluster"].notna().to_numpy(), c["_pod"].notna().to_numpy()
+    copied = np.where(c["_cluster"].notna(), 1.0 - 1.0 / c["_m"].to_numpy(), 0.0)
     cross = engine.CrossCreator(
-        SignalResult(
-            np.where(in_cluster, 1.0 - 1.0 / c["_m"].to_numpy(), 0.0), objects(c["_cluster"])
-        ),
-        SignalResult(np.where(in_pod, 1.0, 0.0), objects(c["_pod"])),
+        SignalResult(copied, objects(c["_cluster"])),
+        SignalResult(c["_pod"].notna().to_numpy(dtype=float), objects(c["_pod"])),
         _evidence(part("cluster"), Cluster),
         _evidence(part("pod"), Pod),
         _overlaps(part("overlap")),

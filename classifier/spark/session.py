@@ -57,21 +57,16 @@ def spark_session(
     builder = SparkSession.builder.appName(app_name)
     if master:
         builder = builder.master(master)
-    given = {
-        key: str(value)
-        for key, value in (
-            ("spark.sql.shuffle.partitions", shuffle_partitions),
-            ("spark.driver.memory", driver_memory),
-        )
-        if value
+    sized = {
+        "spark.sql.shuffle.partitions": shuffle_partitions,
+        "spark.driver.memory": driver_memory,
     }
     if not os.environ.get("PYSPARK_PYTHON") and "spark.pyspark.python" not in (conf or {}):
         # Workers run this interpreter (the one genuine is installed in) unless told otherwise
         # (spark-submit --conf spark.pyspark.python=... sets PYSPARK_PYTHON for the driver).
         os.environ["PYSPARK_PYTHON"] = sys.executable
-    for key, value in {**DEFAULTS, **given, **(conf or {})}.items():
-        builder = builder.config(key, value)
-    return builder.getOrCreate()
+    given = {key: str(value) for key, value in sized.items() if value}
+    return builder.config(map={**DEFAULTS, **given, **(conf or {})}).getOrCreate()
 
 
 @dataclass(frozen=True)
@@ -120,12 +115,10 @@ def worker_predictor(ref: ModelRef) -> Any:
     """The predictor of this Python worker process, loaded on first use (thread-safe)."""
     path = ref.local_path()
     with _LOCK:
-        predictor = _PREDICTORS.get(path)
-        if predictor is None:
-            predictor = load(path)
-            _PREDICTORS[path] = predictor
+        if path not in _PREDICTORS:
+            _PREDICTORS[path] = load(path)
             _LOADS[path] = _LOADS.get(path, 0) + 1
-    return predictor
+        return _PREDICTORS[path]
 
 
 _CUTS: ContextVar[list[DataFrame] | None] = ContextVar("genuine_cuts", default=None)

@@ -64,19 +64,19 @@ def components(edges: DataFrame, max_rounds: int = 64) -> DataFrame:
     )
 
 
-def _record_schema(cls: type, key: str) -> dict[str, str]:
-    """The columns of a group's evidence row: the group's ``key``, then the record."""
-    return {key: "long", **evidence_schema(cls, True)}
+def _records(groups: DataFrame, key: str, cls: type, judge: Any) -> DataFrame:
+    """``judge(rows)`` (a ``cls`` record, or None) on the rows of each ``key`` group: one row
+    per record, the group's ``key`` first (its id and number are set once all are found)."""
+    columns = {key: "long", **evidence_schema(cls, True)}
 
+    def one(rows: pd.DataFrame) -> pd.DataFrame:
+        found = judge(rows)
+        if found is None:
+            return pd.DataFrame(columns=list(columns))
+        data = {**asdict(found), key: int(rows[key].iloc[0]), "_num": 0}
+        return pd.DataFrame({name: [data[name]] for name in columns})
 
-def _record_row(rows: pd.DataFrame, found: Any, cls: type, key: str) -> pd.DataFrame:
-    """One group's evidence record (a ``cls``, or None) as a row of ``_record_schema``; its id
-    and number are set once all are found."""
-    columns = list(_record_schema(cls, key))
-    if found is None:
-        return pd.DataFrame(columns=columns)
-    data = {**asdict(found), key: int(rows[key].iloc[0]), "_num": 0}
-    return pd.DataFrame({name: [data[name]] for name in columns})
+    return groups.groupBy(key).applyInPandas(one, schema(columns))
 
 
 def _numbered(records: DataFrame, ident: str, prefix: str, *order: Column) -> DataFrame:
@@ -86,10 +86,7 @@ def _numbered(records: DataFrame, ident: str, prefix: str, *order: Column) -> Da
     return records.withColumns({"_num": num, ident: F.concat(F.lit(prefix), num.cast("string"))})
 
 
-# --- copy-paste -------------------------------------------------------------------------------
-
-
-def _cluster_record(rows: pd.DataFrame, has_authors: bool) -> pd.DataFrame:
+def _cluster_record(rows: pd.DataFrame, has_authors: bool) -> Cluster | None:
     rows = rows.sort_values("_line", kind="stable")
     members = pd.DataFrame(
         {
@@ -99,7 +96,7 @@ def _cluster_record(rows: pd.DataFrame, has_authors: bool) -> pd.DataFrame:
         }
     )
     authors = int(rows["_authors"].iloc[0]) if has_authors else 0
-    return _record_row(rows, signals.cluster_record("", members, authors), Cluster, "_group")
+    return signals.cluster_record("", members, authors)
 
 
 def _signature_rows(batch: pd.DataFrame, bands: int, rows: int) -> pd.DataFrame:
@@ -118,12 +115,9 @@ def copy_paste(c: DataFrame, cfg: ScoringConfig, has_authors: bool) -> tuple[Dat
     clusters' evidence. ``find_clusters`` with Spark joins (see docs/spark.md)."""
     keyed = c.where(F.col("_key").isNotNull())
     keys = keyed.groupBy("_key").agg(F.min("_line").alias("_first"))
-    sig_schema = {"_first": "long", "sig": "array<long>", "bands": "array<long>"}
-    bands, rows_per_band = cfg.minhash_bands, cfg.minhash_rows
-    signed = cut(
-        map_batches(keys, _signature_rows, sig_schema, bands, rows_per_band),
-        "copy-paste: MinHash signatures",
-    )
+    sig = {"_first": "long", "sig": "array<long>", "bands": "array<long>"}
+    args = (cfg.minhash_bands, cfg.minhash_rows)
+    signed = cut(map_batches(keys, _signature_rows, sig, *args), "copy-paste: MinHash signatures")
     banded = signed.select("_first", F.posexplode("bands").alias("band", "bkey"))
     # Inside a bucket only neighbours in input order are paired (m - 1 pairs for m keys).
     prev = F.lag("_first").over(Window.partitionBy("band", "bkey").orderBy("_first"))
@@ -143,13 +137,8 @@ def copy_paste(c: DataFrame, cfg: ScoringConfig, has_authors: bool) -> tuple[Dat
     sizes = members.groupBy("_group").agg(author.alias("_authors"))
     big = F.broadcast(sizes.where(F.col("_authors") >= cfg.dupe_min_authors))
     rows = cut(members.join(big, ["_group"]), "copy-paste: cluster members")
-    records = (
-        rows.select("_group", "_authors", "creator_id", "text", "comment_id", "_line")
-        .groupBy("_group")
-        .applyInPandas(
-            lambda r: _cluster_record(r, has_authors), schema(_record_schema(Cluster, "_group"))
-        )
-    )
+    wanted = rows.select("_group", "_authors", "creator_id", "text", "comment_id", "_line")
+    records = _records(wanted, "_group", Cluster, lambda r: _cluster_record(r, has_authors))
     # Most comments first, then most authors (0 without authors: then the two are one order).
     order = (F.desc("comments"), F.desc("authors"), F.asc("_group"))
     clusters = cut(_numbered(records, "cluster_id", "C", *order), "copy-paste: cluster evidence")
@@ -160,10 +149,7 @@ def copy_paste(c: DataFrame, cfg: ScoringConfig, has_authors: bool) -> tuple[Dat
     return per_row, clusters.drop("_group")
 
 
-# --- pods -------------------------------------------------------------------------------------
-
-
-def _pod_record(rows: pd.DataFrame, cfg: ScoringConfig, has_times: bool) -> pd.DataFrame:
+def _pod_record(rows: pd.DataFrame, cfg: ScoringConfig, has_times: bool) -> Pod | None:
     """One group of linked authors as ``find_pods`` judges it: every comment of its authors
     (``_cand``: the pair is a candidate) in, its pod's evidence out (none when not a pod)."""
     rows = rows.sort_values("_line", kind="stable").reset_index(drop=True)
@@ -180,8 +166,7 @@ def _pod_record(rows: pd.DataFrame, cfg: ScoringConfig, has_times: bool) -> pd.D
             "delay_min": pd.to_numeric(mine["delay_min"]).to_numpy(dtype=float),
         }
     )
-    pod = signals.pod_record("", authors, sub, cfg, has_times) if core else None
-    return _record_row(rows, pod, Pod, "_component")
+    return signals.pod_record("", authors, sub, cfg, has_times) if core else None
 
 
 def _candidates(rows: pd.DataFrame, cfg: ScoringConfig, has_times: bool) -> pd.DataFrame:
@@ -212,32 +197,19 @@ def pods(c: DataFrame, cfg: ScoringConfig, has_times: bool) -> tuple[DataFrame, 
     shared = shared.groupBy("a1", "a2").agg(F.count("*").alias("shared"))
     n1, n2 = nodes.toDF("a1", "src", "d1"), nodes.toDF("a2", "dst", "d2")
     jaccard = F.col("shared") / (F.col("d1") + F.col("d2") - F.col("shared"))
-    edges = shared.join(n1, ["a1"]).join(n2, ["a2"])
-    found = components(
-        edges.where((F.col("shared") >= cfg.pod_min_shared) & (jaccard >= cfg.pod_min_jaccard))
-    )
+    linked = (F.col("shared") >= cfg.pod_min_shared) & (jaccard >= cfg.pod_min_jaccard)
+    found = components(shared.join(n1, ["a1"]).join(n2, ["a2"]).where(linked))
     members = nodes.join(found, ["node"]).select(
         F.col("author").alias("author_id"), F.col("component").alias("_component")
     )
-    marks = cand.select(F.col("author").alias("author_id"), F.col("creator").alias("creator_id"))
-    records = (
-        work.join(members, ["author_id"])
-        .join(marks.withColumn("_cand", F.lit(True)), ["author_id", "creator_id"], "left")
-        .groupBy("_component")
-        .applyInPandas(
-            lambda frame: _pod_record(frame, cfg, has_times),
-            schema(_record_schema(Pod, "_component")),
-        )
-    )
+    marks = cand.select("author", "creator", F.lit(True)).toDF("author_id", "creator_id", "_cand")
+    groups = work.join(members, ["author_id"]).join(marks, ["author_id", "creator_id"], "left")
+    records = _records(groups, "_component", Pod, lambda rows: _pod_record(rows, cfg, has_times))
     order = (F.desc(F.size("authors")), F.asc("_component"))
     evidence = cut(_numbered(records, "pod_id", "P", *order), "pods: evidence")
     pod_pairs = evidence.select("pod_id", F.explode("authors").alias("author_id"), "creators")
-    return pod_pairs.select(
-        "author_id", F.explode("creators").alias("creator_id"), "pod_id"
-    ), evidence.drop("_component")
-
-
-# --- commenter overlap ------------------------------------------------------------------------
+    pod_pairs = pod_pairs.select("author_id", F.explode("creators").alias("creator_id"), "pod_id")
+    return pod_pairs, evidence.drop("_component")
 
 
 def _top_overlap(rows: pd.DataFrame, top: int = 3) -> pd.DataFrame:
