@@ -18,6 +18,9 @@ from classifier.io.problems import RowProblem
 
 _SUBSTANTIVE = frozenset({"substantive", "1", "true", "yes", "genuine"})
 _GENERIC = frozenset({"generic", "0", "false", "no"})
+# The problems of a row without a label (both paths: this one and classifier/spark/predict.py)
+NO_LABEL = "no usable {} (expected a score in [0, 1] or label substantive/generic)"
+UNLABELED = "the predictor could not label it"
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def attach_labels(comments: pd.DataFrame, predictor: Any = None, progress: Any =
         source = _from_columns(frame)[1]
         field_name = "score" if "score" in frame.columns else "label"
         errors = none
-        reason = f"no usable {field_name} (expected a score in [0, 1] or label substantive/generic)"
+        reason = NO_LABEL.format(field_name)
     else:
         if predictor is None:
             # The predictor module, not the package: ``classifier/__init__`` imports scoring.
@@ -108,7 +111,7 @@ def attach_labels(comments: pd.DataFrame, predictor: Any = None, progress: Any =
         )
         source = f"model {_model_label(predictor)}"
         field_name = "text"
-        reason = "the predictor could not label it"
+        reason = UNLABELED
     bad = np.isnan(p)
     where = frame.loc[bad, ["_source", "_line"]].itertuples(index=False)
     problems = [

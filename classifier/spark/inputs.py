@@ -42,8 +42,7 @@ CREATOR_TABLE = {c: _CREATOR_TYPES[c] for c in scoring.CREATOR_COLUMNS}  # Spark
 
 @dataclass
 class SparkInputs:
-    """:class:`classifier.scoring.inputs.Inputs` as DataFrames (comments, posts and creators
-    materialized)."""
+    """:class:`classifier.scoring.inputs.Inputs` as DataFrames (the three tables materialized)."""
 
     comments: DataFrame  # usable rows: ids, text, times, creator_reply, excluded, maybe labels
     posts: DataFrame  # scoring.POST_COLUMNS
@@ -200,8 +199,7 @@ def prepare_inputs(
 
 
 def _merge_posts(posts: DataFrame, comments: DataFrame) -> DataFrame:
-    """The posts table plus the posts only seen in comments (creator: the post's first
-    comment's), as ``_merge_posts`` builds it."""
+    """The posts table plus posts only seen in comments (creator: their first comment's)."""
     seen = comments.groupBy("post_id").agg(F.min_by("creator_id", "_line").alias("__seen"))
     merged = posts.join(seen, ["post_id"], "full").withColumn(
         "creator_id", F.coalesce("creator_id", "__seen")

@@ -10,11 +10,11 @@ import pandas as pd
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from classifier.io.problems import InputError
 from classifier.model_dir import open_model_dir
 from classifier.predictor import prediction_columns
 from classifier.scoring.config import ScoringConfig
-from classifier.scoring.labels import columns_source
+from classifier.scoring.inputs import require_column
+from classifier.scoring.labels import NO_LABEL, UNLABELED, columns_source
 from classifier.scoring.textsim import key_units, text_keys
 from classifier.spark.inputs import problem_rows
 from classifier.spark.session import ModelRef, cut, model_ref, schema, worker_predictor
@@ -61,11 +61,8 @@ def predict_df(
     sent to every executor with ``SparkContext.addFile``, else it must be readable at the same
     path everywhere (shared storage). Columns of ``df`` with these names are replaced.
     """
-    if text_col not in df.columns:
-        raise InputError(
-            f"column '{text_col}' not found in the DataFrame; columns are {df.columns}; "
-            "pass text_col=<the column holding the comment>"
-        )
+    fix = "pass text_col=<the column holding the comment>"
+    require_column(df.columns, text_col, "the DataFrame", fix)
     ref = model_ref(df.sparkSession, model, ship_model)
     added = [*PREDICTION_COLUMNS, *(["reasons"] if reasons else [])]
     # One UDF call per row: Spark evaluates the same UDF expression once for all its fields.
@@ -103,21 +100,16 @@ def attach_labels(
     fields = [c for c in columns if c in ("score", "label")]
     if fields:
         field, source = fields[0], columns_source(fields)
-        labeled = valid.withColumn("__error", F.lit(None).cast("string"))
-        expected = "expected a score in [0, 1] or label substantive/generic"
-        reason = F.lit(f"no usable {field} ({expected})")
+        labeled = valid
+        reason = F.lit(NO_LABEL.format(field))
     else:
         ref = model_ref(valid.sparkSession, model, ship)
         field, source = "text", f"model {open_model_dir(model, verify=False).identity.label}"
         predicted = prediction_udf(ref, reasons=False, extra=True)(F.col("text"))
         labeled = valid.select("*", *[predicted[f].alias(c) for c, f in _FROM_MODEL.items()])
-        reason = F.concat(
-            F.lit("the predictor could not label it"),
-            F.coalesce(F.concat(F.lit(": "), F.col("__error")), F.lit("")),
-        )
+        reason = F.concat_ws(": ", F.lit(UNLABELED), F.col("__error"))
     counted = ~(F.col("excluded") | F.col("creator_reply"))
-    labeled = labeled.withColumn("counted", counted).withColumn(
-        "_key", F.when(counted, _keys_udf(cfg.dupe_min_units)(F.col("text")))
-    )
+    keys = _keys_udf(cfg.dupe_min_units)(F.col("text"))
+    labeled = labeled.withColumns({"counted": counted, "_key": F.when(counted, keys)})
     labeled, bad = cut(labeled, "labels"), F.col("p").isNull() | F.isnan("p")
     return labeled, bad, problem_rows(labeled.where(bad), F.lit(field), reason), source

@@ -50,8 +50,7 @@ TABLES = ("creators", "posts", "comments", "clusters", "pods", "bursts", "repeat
 
 
 def evidence_schema(cls: type, numbered: bool = False) -> dict[str, str]:
-    """The Spark types of an evidence dataclass (Burst, Cluster...); clusters and pods carry
-    their order ``_num`` after the id."""
+    """An evidence dataclass's Spark types; clusters and pods carry their ``_num`` after the id."""
     kinds = {
         "str": "string",
         "int": "long",
@@ -119,8 +118,7 @@ class SparkCreatorReport:
         return written
 
     def creators_table(self) -> pd.DataFrame:
-        """The creators table on the driver (one row per creator), ranked, its lists and flags
-        as the single-machine table holds them."""
+        """The creators table on the driver, as :func:`creators_frame` makes it."""
         return creators_frame(self.creators.toPandas())
 
     def to_report(self) -> CreatorReport:

@@ -69,12 +69,10 @@ def _pandas(rows: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
 def _typed(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     """``frame`` with every union column. Arrow converts the types, given text as objects (not
     pandas' Arrow-backed strings) and None, not NaN, where a column is missing."""
-    out = frame.reset_index(drop=True).reindex(columns=list(UNION))
-    out["_kind"] = kind
+    out = frame.reset_index(drop=True).reindex(columns=list(UNION)).assign(_kind=kind)
+    numeric = ("double", "long", "boolean")
     for name, spark_kind in UNION.items():
-        if spark_kind == "string" or (
-            name not in frame.columns and spark_kind not in ("double", "long", "boolean")
-        ):
+        if spark_kind == "string" or (name not in frame.columns and spark_kind not in numeric):
             out[name] = pd.Series(objects(out[name]), dtype=object)
     return out
 
@@ -115,28 +113,22 @@ def _score_bucket(
 ) -> pd.DataFrame:
     """The rows of the three tables for a bucket of creators. Every step of ``score_tables``
     groups by creator, so a bucket gives each creator the numbers the whole input would."""
-
-    def part(kind: str) -> pd.DataFrame:
-        return side.loc[side["_side"] == kind]
-
-    creator_rows = part("creator")
-    posts = _pandas(part("post"), POSTS_IN)
+    part = {k: side[side["_side"] == k] for k in ("creator", "post", "cluster", "pod", "overlap")}
+    creator_rows = part["creator"]
+    posts = _pandas(part["post"], POSTS_IN)
     df = _pandas(comments.sort_values("_line", kind="stable"), COMMENTS_IN)
     c = df.loc[~(df["excluded"] | df["creator_reply"])].reset_index(drop=True)
     copied = np.where(c["_cluster"].notna(), 1.0 - 1.0 / c["_m"].to_numpy(), 0.0)
     cross = engine.CrossCreator(
         SignalResult(copied, objects(c["_cluster"])),
         SignalResult(c["_pod"].notna().to_numpy(dtype=float), objects(c["_pod"])),
-        _evidence(part("cluster"), Cluster),
-        _evidence(part("pod"), Pod),
-        _overlaps(part("overlap")),
+        _evidence(part["cluster"], Cluster),
+        _evidence(part["pod"], Pod),
+        _overlaps(part["overlap"]),
     )
-    timed = posts.loc[posts["posted_at"].notna(), "post_id"]
-    time_source = dict.fromkeys((str(p) for p in timed), "posted_at")
+    timed = dict.fromkeys(posts.loc[posts["posted_at"].notna(), "post_id"].astype(str), "posted_at")
     creators = _pandas(creator_rows, CREATOR_TABLE)
-    tables = engine.score_tables(
-        c, df, posts, creators, cross, time_source, cfg, present, has_category
-    )
+    tables = engine.score_tables(c, df, posts, creators, cross, timed, cfg, present, has_category)
     table = tables.creators
     order = creator_rows.set_index(objects(creator_rows["creator_id"]))
     for column in ("_order_kind", "_order"):
@@ -153,13 +145,11 @@ def _records_by_creator(evidence: DataFrame, cls: type, *, trim: bool) -> DataFr
     copy-paste cluster can span thousands of creators, the full record is in ``clusters``)."""
     exploded = evidence.select("*", F.explode("comments_by_creator").alias("creator_id", "__n"))
     if trim:
-        empty = F.array().cast("array<string>")
-        exploded = exploded.withColumns(
-            {
-                "comments_by_creator": F.create_map("creator_id", "__n"),
-                **dict.fromkeys(("variants", "creators", "comment_ids"), empty),
-            }
+        own = F.create_map("creator_id", "__n")
+        lists = dict.fromkeys(
+            ("variants", "creators", "comment_ids"), F.array().cast("array<string>")
         )
+        exploded = exploded.withColumns({"comments_by_creator": own, **lists})
     as_json = F.to_json(F.struct(*[f.name for f in fields(cls)]))
     return exploded.select("creator_id", "_num", as_json.alias("_json"))
 
@@ -245,11 +235,8 @@ def score_creators_df(
             as_struct = F.from_json("_json", f"struct<{schema(evidence_schema(cls))}>")
             return rows(kind).select(as_struct.alias("e")).select("e.*")
 
-        notes = (
-            *inputs.notes,
-            f"labels from {source}",
-            f"bait found with {bait_source(has_category)}",
-        )
+        bait = f"bait found with {bait_source(has_category)}"
+        notes = (*inputs.notes, f"labels from {source}", bait)
         return SparkCreatorReport(
             creators=creators,
             posts=rows("post").select(*POST_COLUMNS),
@@ -299,10 +286,8 @@ def _per_creator(
     }
     parts = [df.withColumn("_side", F.lit(kind)) for kind, df in side.items()]
     sides = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), parts)
-    # Creators in buckets, a multiple of the cores (2 per core, more when a bucket would pass
-    # BUCKET_ROWS comments): one pandas pipeline per bucket, whose fixed cost is a good part of a
-    # second, not one per creator; every step groups by creator, so the bucketing changes no
-    # number.
+    # Buckets of creators, 2 per core (more when one would pass BUCKET_ROWS comments): one pandas
+    # pipeline per bucket, not per creator; every step groups by creator, so no number changes.
     cores = spark.sparkContext.defaultParallelism
     buckets = cores * max(2, -(-inputs.rows // (BUCKET_ROWS * cores)))
     bucket = F.pmod(F.hash("creator_id"), F.lit(buckets)).alias("_bucket")

@@ -49,11 +49,9 @@ def spark_session(
     driver_memory: str | None = None,
     conf: dict[str, str] | None = None,
 ) -> SparkSession:
-    """A SparkSession for genuine: UTC session time, Arrow on, this Python on the workers.
-
-    ``master=None`` keeps whatever ``spark-submit`` configured (or local[*]). Settings already
-    made (by spark-submit or an existing session) win over these defaults.
-    """
+    """A SparkSession for genuine: UTC session time, Arrow on, this Python on the workers, then
+    ``conf``. These are set over what spark-submit or an existing session set (their other
+    settings stay); ``master=None`` keeps spark-submit's master (or local[*])."""
     builder = SparkSession.builder.appName(app_name)
     if master:
         builder = builder.master(master)
@@ -125,9 +123,8 @@ _CUTS: ContextVar[list[DataFrame] | None] = ContextVar("genuine_cuts", default=N
 
 
 def cut(df: DataFrame, what: str) -> DataFrame:
-    """Materialize ``df`` on the executors (an eager local checkpoint: later steps read it
-    instead of recomputing it, and its query plan stays small); the job is named in the UI.
-    Inside :func:`holding` the checkpoint is also added to its list."""
+    """``df`` as an eager local checkpoint on the executors (read, not recomputed, later; a short
+    plan), its job named in the UI; inside :func:`holding` also added to the block's list."""
     sc = df.sparkSession.sparkContext
     sc.setJobDescription(f"genuine: {what}")
     try:
@@ -159,10 +156,9 @@ def release(df: DataFrame) -> None:
 
 
 def number_lines(df: DataFrame, name: str = "_line", *, spread: bool = False) -> DataFrame:
-    """Number rows 1..n in the order Spark reads them (file order for one file). ``spread``:
-    round-robin the rows over ``defaultParallelism`` partitions when one partition holds more
-    than 1.5 times its share (a file or row group is read as one partition, and the model and the
-    per-row steps should use every core)."""
+    """Number rows 1..n in the order Spark reads them (file order for one file). ``spread``: deal
+    them over ``defaultParallelism`` partitions when one holds over 1.5 times its share (a file
+    or row group is read as one partition; the model and per-row steps should use every core)."""
     mid = "__mid"
     target = df.sparkSession.sparkContext.defaultParallelism
     with_id = df.withColumn(mid, F.monotonically_increasing_id())
@@ -189,8 +185,7 @@ def number_lines(df: DataFrame, name: str = "_line", *, spread: bool = False) ->
 
 
 def types(**columns: str) -> dict[str, str]:
-    """``{column: Spark type}`` from ``type="column column ..."`` (``array_string`` for
-    array<string>)."""
+    """``{column: Spark type}`` from ``type="column column ..."`` (``array_string``: an array)."""
     return {
         name: kind.replace("_", "<", 1) + ">" if "_" in kind else kind
         for kind, names in columns.items()

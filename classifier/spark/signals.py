@@ -80,8 +80,7 @@ def _records(groups: DataFrame, key: str, cls: type, judge: Any) -> DataFrame:
 
 
 def _numbered(records: DataFrame, ident: str, prefix: str, *order: Column) -> DataFrame:
-    """Records numbered 1..n (``_num``) in ``order``, their ``ident`` column set to
-    ``<prefix><number>`` (C1, P1...)."""
+    """Records numbered 1..n (``_num``) in ``order``; ``ident`` is ``<prefix><n>`` (C1, P1...)."""
     num = F.row_number().over(Window.orderBy(*order))
     return records.withColumns({"_num": num, ident: F.concat(F.lit(prefix), num.cast("string"))})
 
@@ -179,8 +178,7 @@ def _candidates(rows: pd.DataFrame, cfg: ScoringConfig, has_times: bool) -> pd.D
 
 
 def pods(c: DataFrame, cfg: ScoringConfig, has_times: bool) -> tuple[DataFrame, DataFrame]:
-    """Per (author, creator) of a flagged pod: its pod_id; and the pods' evidence.
-    ``find_pods`` with Spark joins and group-bys."""
+    """``find_pods`` with joins: each (author, creator) of a pod with its pod_id; the evidence."""
     work = c.where(F.col("author_id").isNotNull()).select(
         "author_id", "creator_id", "comment_id", "p", "delay_min", "_line"
     )
