@@ -47,6 +47,7 @@ CREATORS, POSTS, COMMENTS = (
     for columns in (CREATOR_COLUMNS, POST_COLUMNS, COMMENT_COLUMNS)
 )
 TABLES = ("creators", "posts", "comments", "clusters", "pods", "bursts", "repeat_authors")
+_ABOUT = ("signals_off", "notes", "label_source", "config")  # the fields that are not tables
 
 
 def evidence_schema(cls: type, numbered: bool = False) -> dict[str, str]:
@@ -145,10 +146,7 @@ class SparkCreatorReport:
                 self.repeat_authors, RepeatAuthor, F.desc("generic_comments"), "creator_id"
             ),
             problems=tuple(RowProblem(r.source, int(r.line), r.field, r.problem) for r in problems),
-            signals_off=dict(self.signals_off),
-            notes=self.notes,
-            label_source=self.label_source,
-            config=self.config,
+            **{name: getattr(self, name) for name in _ABOUT},
         )
 
     @classmethod
@@ -158,13 +156,7 @@ class SparkCreatorReport:
             name: spark.createDataFrame(rows, schema(kinds))
             for name, (rows, kinds) in _tables(report).items()
         }
-        return cls(
-            **tables,
-            signals_off=report.signals_off,
-            notes=report.notes,
-            label_source=report.label_source,
-            config=report.config,
-        )
+        return cls(**tables, **{name: getattr(report, name) for name in _ABOUT})
 
     def unpersist(self) -> None:
         """Free the checkpoints the tables are computed from (the report is unusable after)."""

@@ -24,9 +24,8 @@ OVERLAP_SCHEMA = {"creator_id": "string", "r": "long", "other": "string", "share
 
 def _is_star_forest(e: DataFrame) -> bool:
     """Every edge (hi, lo) hangs off a centre: no node is ``hi`` twice, no ``lo`` is a ``hi``."""
-    roles = e.select(F.col("hi").alias("n"), F.lit(1).alias("h"), F.lit(0).alias("l")).unionByName(
-        e.select(F.col("lo").alias("n"), F.lit(0).alias("h"), F.lit(1).alias("l"))
-    )
+    roles = e.select("hi", F.lit(1), F.lit(0)).union(e.select("lo", F.lit(0), F.lit(1)))
+    roles = roles.toDF("n", "h", "l")
     bad = roles.groupBy("n").agg(F.sum("h").alias("h"), F.sum("l").alias("l"))
     return bad.where((F.col("h") > 1) | ((F.col("h") > 0) & (F.col("l") > 0))).isEmpty()
 
@@ -57,11 +56,7 @@ def components(edges: DataFrame, max_rounds: int = 64) -> DataFrame:
         release(done)
     else:  # pragma: no cover - O(log n) rounds; 64 covers any graph that fits a cluster
         raise RuntimeError(f"connected components did not converge in {max_rounds} rounds")
-    return (
-        e.select(F.col("hi").alias("node"), F.col("lo").alias("component"))
-        .unionByName(e.select(F.col("lo").alias("node"), F.col("lo").alias("component")))
-        .distinct()
-    )
+    return e.select("hi", "lo").union(e.select("lo", "lo")).toDF("node", "component").distinct()
 
 
 def _records(groups: DataFrame, key: str, cls: type, judge: Any) -> DataFrame:
@@ -183,12 +178,10 @@ def pods(c: DataFrame, cfg: ScoringConfig, has_times: bool) -> tuple[DataFrame, 
         "author_id", "creator_id", "comment_id", "p", "delay_min", "_line"
     )
     buckets = 2 * c.sparkSession.sparkContext.defaultParallelism
-    cand = cut(
-        work.groupBy(F.pmod(F.hash("author_id"), F.lit(buckets))).applyInPandas(
-            lambda g: _candidates(g, cfg, has_times), "author string, creator string, first long"
-        ),
-        "pods: candidates",
-    )
+    by_author = work.groupBy(F.pmod(F.hash("author_id"), F.lit(buckets)))
+    pairs = "author string, creator string, first long"
+    cand = by_author.applyInPandas(lambda rows: _candidates(rows, cfg, has_times), pairs)
+    cand = cut(cand, "pods: candidates")
     nodes = cand.groupBy("author").agg(F.min("first").alias("node"), F.count("*").alias("degree"))
     a, b = cand.toDF("a1", "creator", "f1"), cand.toDF("a2", "creator", "f2")
     shared = a.join(b, ["creator"]).where(F.col("a1") < F.col("a2"))
@@ -197,9 +190,8 @@ def pods(c: DataFrame, cfg: ScoringConfig, has_times: bool) -> tuple[DataFrame, 
     jaccard = F.col("shared") / (F.col("d1") + F.col("d2") - F.col("shared"))
     linked = (F.col("shared") >= cfg.pod_min_shared) & (jaccard >= cfg.pod_min_jaccard)
     found = components(shared.join(n1, ["a1"]).join(n2, ["a2"]).where(linked))
-    members = nodes.join(found, ["node"]).select(
-        F.col("author").alias("author_id"), F.col("component").alias("_component")
-    )
+    members = nodes.join(found, ["node"]).select("author", "component")
+    members = members.toDF("author_id", "_component")
     marks = cand.select("author", "creator", F.lit(True)).toDF("author_id", "creator_id", "_cand")
     groups = work.join(members, ["author_id"]).join(marks, ["author_id", "creator_id"], "left")
     records = _records(groups, "_component", Pod, lambda rows: _pod_record(rows, cfg, has_times))
@@ -229,11 +221,8 @@ def overlap(c: DataFrame, top: int = 3) -> DataFrame:
     """``creator_overlap``: per creator, the ``top`` creators sharing most commenters (rank
     ``r``, ``other``, ``shared``). Each bucket of creators receives the creator lists of the
     authors who comment on one of them, so no creator x creator table is ever shuffled."""
-    work = (
-        c.where(F.col("author_id").isNotNull())
-        .groupBy("author_id", "creator_id")
-        .agg(F.min("_line").alias("first"))
-    )
+    by_pair = c.where(F.col("author_id").isNotNull()).groupBy("author_id", "creator_id")
+    work = by_pair.agg(F.min("_line").alias("first"))
     order = work.groupBy("creator_id").agg(F.min("first").alias("order"))
     multi = work.groupBy("author_id").count().where(F.col("count") >= 2).select("author_id")
     buckets = 2 * c.sparkSession.sparkContext.defaultParallelism
@@ -242,10 +231,7 @@ def overlap(c: DataFrame, top: int = 3) -> DataFrame:
     mw = mw.select("author_id", "creator_id", "order", bucket)
     targets = mw.select("author_id", F.col("_b").alias("_target")).distinct()
     rows = mw.join(targets, ["author_id"]).withColumn("mine", F.col("_b") == F.col("_target"))
-    return (
-        # One task per bucket: a fixed count (AQE keeps it), by range (a hash of the bucket
-        # numbers would put some in one partition and leave others empty)
-        rows.repartitionByRange(buckets, "_target")
-        .groupBy("_target")
-        .applyInPandas(lambda frame: _top_overlap(frame, top), schema(OVERLAP_SCHEMA))
-    )
+    # One task per bucket: a fixed count (AQE keeps it), by range (a hash of the bucket numbers
+    # would put some in one partition and leave others empty)
+    ranged = rows.repartitionByRange(buckets, "_target").groupBy("_target")
+    return ranged.applyInPandas(lambda frame: _top_overlap(frame, top), schema(OVERLAP_SCHEMA))
