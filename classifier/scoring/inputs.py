@@ -255,6 +255,12 @@ COMMENT_CHECKS = (
 # The first field of each is the id: a row without one is skipped and reports nothing else.
 POST_FIELDS = ("post_id", "posted_at", *POST_COUNTS)
 CREATOR_FIELDS = ("creator_id", "followers", "price", "currency")
+# The optional columns whose presence turns signals on (``Inputs.present``), table by table
+OPTIONAL = {
+    "comments": ("comment_id", "author_id", "created_at", "like_count", "reply_to"),
+    "posts": ("posted_at", "sponsored", *POST_COUNTS),
+    "creators": ("followers", "platform", "price", "currency"),
+}
 _BAD_TIME = "unparsable timestamp (use ISO 8601, e.g. 2025-03-01T12:00:00Z)"
 ID_COLUMNS = ("post_id", "creator_id", "comment_id", "author_id", "reply_to")
 
@@ -441,11 +447,7 @@ def prepare_inputs(
     frame = frame.loc[pd.isna(failed)].reset_index(drop=True)
     frame = frame.drop(columns=[f"_bad_{c}" for c, _ in COMMENT_CHECKS[1:]])
     frame["text"] = frame["text"].astype(str)
-    present = {
-        c
-        for c in ("comment_id", "author_id", "created_at", "like_count", "reply_to")
-        if _present(frame, c)
-    }
+    present = {c for c in OPTIONAL["comments"] if _present(frame, c)}
     if "comment_id" not in present:
         frame["comment_id"] = [
             f"{s}:{n}" for s, n in zip(frame["_source"], frame["_line"], strict=True)
@@ -459,17 +461,19 @@ def prepare_inputs(
     frame["excluded"] = frame["author_id"].isin(excluded) if excluded else False
     post_frame = _merge_posts(post_frame, frame)
     creator_frame = _merge_creators(creator_frame, frame)
-    present |= {c for c in ("posted_at", "sponsored", *POST_COUNTS) if _present(post_frame, c)}
-    present |= {
-        c for c in ("followers", "platform", "price", "currency") if _present(creator_frame, c)
-    }
-    notes: list[str] = []
-    if excluded:
-        hits = int(frame["excluded"].sum())
-        notes.append(
-            f"{len(excluded)} author id(s) on the exclusion list; {hits} of their comments left out"
-        )
+    present |= {c for c in OPTIONAL["posts"] if _present(post_frame, c)}
+    present |= {c for c in OPTIONAL["creators"] if _present(creator_frame, c)}
+    notes = exclusion_notes(excluded, int(frame["excluded"].sum()))
     return Inputs(frame, post_frame, creator_frame, problems, frozenset(present), notes)
+
+
+def exclusion_notes(excluded: frozenset[str], hits: int) -> list[str]:
+    """The note on an exclusion list (none without one), as both paths report it."""
+    if not excluded:
+        return []
+    return [
+        f"{len(excluded)} author id(s) on the exclusion list; {hits} of their comments left out"
+    ]
 
 
 def _merge_posts(posts: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:

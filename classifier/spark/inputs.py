@@ -174,7 +174,7 @@ def prepare_inputs(
         F.col("is_creator_reply").isNotNull().alias("__reply_given"),
     )
     valid = cut(valid, "read and check comments")
-    optional = ("comment_id", "author_id", "created_at", "like_count", "reply_to")
+    optional = scoring.OPTIONAL["comments"]
     found = valid.agg(
         *[F.max(F.col(c).isNotNull().cast("int")).alias(c) for c in optional],
         F.max(F.col("__reply_given").cast("int")).alias("is_creator_reply"),
@@ -188,10 +188,9 @@ def prepare_inputs(
         line_id = F.concat_ws(":", F.col("_source"), F.col("_line").cast("string"))
         comments = comments.withColumn("comment_id", line_id)
     posts, creators = _merge_posts(posts, comments), _merge_creators(creators, comments)
-    present |= _present(posts, ("posted_at", "sponsored", *scoring.POST_COUNTS))
-    present |= _present(creators, ("followers", "platform", "price", "currency"))
-    hits = f"{found['__excluded'] or 0} of their comments left out"
-    notes = [f"{len(excluded)} author id(s) on the exclusion list; {hits}"] if excluded else []
+    for what, table in (("posts", posts), ("creators", creators)):
+        present |= _present(table, scoring.OPTIONAL[what])
+    notes = scoring.exclusion_notes(excluded, found["__excluded"] or 0)
     problems = problem_rows(norm, failed, message).unionByName(post_problems)
     problems = problems.unionByName(creator_problems)
     rows = int(found["__rows"])
