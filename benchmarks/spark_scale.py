@@ -18,7 +18,10 @@ its cost per comment; the cost per million comments is given as a formula of exe
 
     python benchmarks/spark_scale.py                          # 20,000 and 100,000 comments
     python benchmarks/spark_scale.py --rows 50000 --write benchmarks/RESULTS_spark.md
-    python benchmarks/spark_scale.py --rows 1000000 --write-results  # the README's table
+    python benchmarks/spark_scale.py --rows 1000000 --repeat 3 --write-results  # the README's
+
+With ``--repeat N`` every path runs N times (each in a fresh process) and the table gives the
+median of each figure, plus every run's local[2] speed-up, so one noisy run does not decide it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -137,7 +141,14 @@ PINNED = "spark local[1], one CPU"
 PATHS = ("single process", "spark local[1]", PINNED, "spark local[2]")
 
 
-def _table(results: dict[int, dict[str, dict[str, float]]]) -> str:
+def _median(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def _table(
+    results: dict[int, dict[str, dict[str, float]]],
+    runs: dict[int, dict[str, list[dict[str, float]]]],
+) -> str:
     """One Markdown row per (size, path), then marginal rates between the two largest sizes."""
     lines = [
         "| comments | path | cores | predict (s) | predict comments/s | score (s) "
@@ -187,6 +198,19 @@ def _table(results: dict[int, dict[str, dict[str, float]]]) -> str:
                 f"| {rows:,} | {name} | {one['predict_s'] / two['predict_s']:.2f}x "
                 f"| {one['score_s'] / two['score_s']:.2f}x |"
             )
+    repeats = {len(by_path[PINNED]) for by_path in runs.values()}
+    if max(repeats) > 1:
+        lines += [
+            "",
+            f"Medians of {max(repeats)} runs per path. Score speed-up run by run "
+            "(the i-th local[2] run against the i-th run it is compared with):",
+            "",
+        ]
+        for rows, path_runs in sorted(runs.items()):
+            for name in ("spark local[1]", PINNED):
+                pairs = zip(path_runs[name], path_runs["spark local[2]"], strict=True)
+                each = ", ".join(f"{a['score_s'] / b['score_s']:.2f}x" for a, b in pairs)
+                lines.append(f"- {rows:,}, against {name}: {each}")
     lines += [
         "",
         "Cost per million comments, for a per-core rate r (comments/s per executor core) and a "
@@ -208,6 +232,9 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="model directory (default: the shipped one)")
     parser.add_argument("--write", type=Path, default=None, help="also write the table here")
     parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of every path; the table gives medians"
+    )
+    parser.add_argument(
         "--write-results", action="store_true", help="also benchmarks/results/spark_scale.md"
     )
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
@@ -226,6 +253,7 @@ def main() -> None:
     from synth_comments import synth
 
     results: dict[int, dict[str, dict[str, float]]] = {}
+    runs: dict[int, dict[str, list[dict[str, float]]]] = {}
     for rows in args.rows:
         creators = args.creators or max(rows // 100, 10)
         with tempfile.TemporaryDirectory() as tmp:
@@ -234,14 +262,16 @@ def main() -> None:
             comments.to_parquet(folder / "comments.parquet")
             posts.to_parquet(folder / "posts.parquet")
             creator_table.to_parquet(folder / "creators.parquet")
-            results[rows] = {"single process": _run("single", folder, args.model)}
-            print(f"{rows:,} single process:", results[rows]["single process"], file=sys.stderr)
-            for name in PATHS[1:]:
-                master = name[len("spark ") :].split(",")[0]
-                found = _run("spark", folder, args.model, master, pin=name == PINNED)
-                results[rows][name] = found
-                print(f"{rows:,} {name}:", found, file=sys.stderr)
-    table = _table(results)
+            runs[rows] = {name: [] for name in PATHS}
+            for _ in range(args.repeat):  # paths interleaved, so a slow spell hits them alike
+                for name in PATHS:
+                    kind = "single" if name == "single process" else "spark"
+                    master = name[len("spark ") :].split(",")[0] if kind == "spark" else ""
+                    found = _run(kind, folder, args.model, master, pin=name == PINNED)
+                    runs[rows][name].append(found)
+                    print(f"{rows:,} {name}:", found, file=sys.stderr)
+            results[rows] = {name: _median(found) for name, found in runs[rows].items()}
+    table = _table(results, runs)
     print(table)
     if args.write_results:
         write_results(
@@ -251,7 +281,8 @@ def main() -> None:
                 table,
                 measured_line(
                     "python benchmarks/spark_scale.py --write-results --rows "
-                    + " ".join(str(r) for r in args.rows),
+                    + " ".join(str(r) for r in args.rows)
+                    + (f" --repeat {args.repeat}" if args.repeat > 1 else ""),
                     "Synthetic comments from `benchmarks/synth_comments.py` (rows / 100 "
                     "creators, labels given: score is the metric alone, predict the model alone "
                     "on every text); each path in a fresh process, Spark's start-up kept out.",
