@@ -11,12 +11,14 @@ descriptions, read from Spark's REST API): where the time goes.
 
     python benchmarks/spark_small_job.py                  # 10,000 comments
     python benchmarks/spark_small_job.py --write-results  # also benchmarks/results/spark_small_job.md
+    python benchmarks/spark_small_job.py --repeat 3       # each end-to-end time the median of 3
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -101,6 +103,9 @@ def main() -> None:
     )
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--write-results", action="store_true")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="end-to-end runs of each path; medians are shown"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from synth_comments import synth
@@ -112,12 +117,18 @@ def main() -> None:
             frame.drop(columns=["label", "score"], errors="ignore").to_parquet(
                 folder / f"{name}.parquet"
             )
-        here = _end_to_end(folder, folder / "out-here", None)
-        small = _end_to_end(folder, folder / "out-small", None, uri=True)
-        distributed = _end_to_end(folder, folder / "out-distributed", 0)
+        runs: dict[str, list[float]] = {"here": [], "small": [], "distributed": []}
+        for _ in range(args.repeat):  # interleaved, so a slow spell hits the paths alike
+            runs["here"].append(_end_to_end(folder, folder / "out-here", None))
+            runs["small"].append(_end_to_end(folder, folder / "out-small", None, uri=True))
+            runs["distributed"].append(_end_to_end(folder, folder / "out-distributed", 0))
+        here, small, distributed = (statistics.median(runs[k]) for k in runs)
         phases, steps = _steps(folder, folder / "out-steps")
+    each = "; ".join(f"{k}: " + ", ".join(f"{s:.1f}" for s in v) for k, v in runs.items())
+    median = f" (median of {args.repeat} runs; each run: {each})" if args.repeat > 1 else ""
     lines = [
-        f"`genuine spark-score --master local[2]` on {args.rows:,} comments, start to exit:",
+        f"`genuine spark-score --master local[2]` on {args.rows:,} comments, start to exit"
+        f"{median}:",
         "",
         "| path | seconds |",
         "|---|---:|",
@@ -145,7 +156,8 @@ def main() -> None:
                 (Claim("spark", "spark-score seconds end to end, small job"),),
                 "\n".join(lines),
                 measured_line(
-                    "python benchmarks/spark_small_job.py --write-results",
+                    "python benchmarks/spark_small_job.py --write-results"
+                    + (f" --repeat {args.repeat}" if args.repeat > 1 else ""),
                     f"Synthetic comments from `benchmarks/synth_comments.py` ({args.rows:,} "
                     "comments, rows / 100 creators, labels from the shipped model), posts and "
                     "creators tables given; each run in a fresh process.",
