@@ -254,12 +254,16 @@ def test_evidence_equals_the_single_machine_path(both):
 
 
 def test_small_inputs_are_scored_on_the_driver_with_the_same_results(
-    spark, example_parquet, model_dir, both
+    spark, example_parquet, model_dir, both, tmp_path
 ):
     """Up to ``local_rows`` comments the tables are collected and scored by ``score_creators``
     itself (no Spark job per step): the same tables, evidence and problems as the distributed
-    path, returned as DataFrames of the same types."""
+    path, returned as DataFrames of the same types; a local output folder is written by pyarrow
+    from the driver's report, without a Spark job."""
+    from dataclasses import replace
+
     from classifier.spark import score_creators_df
+    from classifier.spark.report import creators_frame
 
     single, distributed, expected = both
     paths = example_parquet
@@ -274,7 +278,7 @@ def test_small_inputs_are_scored_on_the_driver_with_the_same_results(
             for r in (report, distributed)
         ]
         assert types[0] == types[1], name
-    got = report.to_report()
+    got = replace(report, _local=None).to_report()  # collected from the DataFrames
     assert_tables_equal(expected.creators, got.creators, "creator_id")
     assert_tables_equal(expected.posts, got.posts, "post_id")
     assert_tables_equal(expected.comments, got.comments, "_line")
@@ -284,6 +288,12 @@ def test_small_inputs_are_scored_on_the_driver_with_the_same_results(
         expected.problems,
         expected.label_source,
     )
+    before = spark.sparkContext.statusTracker().getJobIdsForGroup()
+    written = report.write(tmp_path / "out")
+    assert spark.sparkContext.statusTracker().getJobIdsForGroup() == before  # no Spark job
+    assert str(tmp_path / "out" / "flags.json") in written
+    creators = creators_frame(pd.read_parquet(tmp_path / "out" / "creators"))
+    assert_tables_equal(expected.creators, creators[list(expected.creators.columns)], "creator_id")
 
 
 def test_small_inputs_from_several_files_keep_each_row_s_file(spark, tmp_path):

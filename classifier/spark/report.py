@@ -98,6 +98,7 @@ class SparkCreatorReport:
     label_source: str
     config: ScoringConfig
     _persisted: tuple[DataFrame, ...] = ()
+    _local: CreatorReport | None = None  # small inputs: the driver's report the tables hold
 
     def flags(self) -> dict[str, Any]:
         """Signals off, notes, the label source and the config (small; no data collected)."""
@@ -105,8 +106,12 @@ class SparkCreatorReport:
 
     def write(self, out_dir: str | os.PathLike[str], *, mode: str = "overwrite") -> list[str]:
         """Every table as a Parquet folder under ``out_dir`` (``creators/``, ``comments/``...),
-        plus ``flags.json`` (written on the driver; local or mounted paths only)."""
+        plus ``flags.json`` (written on the driver; local or mounted paths only). Small inputs,
+        scored on the driver, are written to a local ``out_dir`` by :func:`write_local`."""
         out = str(out_dir).rstrip("/")
+        here = "://" not in out or out.startswith("file://")
+        if self._local is not None and here and mode == "overwrite":  # pyarrow: no Spark jobs
+            return write_local(self._local, out.removeprefix("file://"))
         written = [f"{out}/{name}" for name in (*TABLES, "problems")]
 
         def save(path: str) -> None:
@@ -114,7 +119,7 @@ class SparkCreatorReport:
 
         with ThreadPoolExecutor(4) as pool:  # small tables: their jobs overlap, not queue
             list(pool.map(save, written))  # list(): a failed write raises here
-        if "://" not in out or out.startswith("file://"):
+        if here:
             written.append(_write_flags(self, Path(out.removeprefix("file://"))))
         return written
 
@@ -125,6 +130,8 @@ class SparkCreatorReport:
     def to_report(self) -> CreatorReport:
         """Collect everything into a :class:`CreatorReport` (small inputs only: it brings every
         comment to the driver), e.g. for ``report.html``."""
+        if self._local is not None:
+            return self._local
         posts = self.posts.orderBy("creator_id", "posted_at", "post_id").toPandas()
         comments = self.comments.orderBy("_line").toPandas()
         posts["posted_at"] = pd.to_datetime(posts["posted_at"], utc=True)
@@ -156,7 +163,7 @@ class SparkCreatorReport:
             name: spark.createDataFrame(rows, schema(kinds))
             for name, (rows, kinds) in _tables(report).items()
         }
-        return cls(**tables, **{name: getattr(report, name) for name in _ABOUT})
+        return cls(**tables, **{name: getattr(report, name) for name in _ABOUT}, _local=report)
 
     def unpersist(self) -> None:
         """Free the checkpoints the tables are computed from (the report is unusable after)."""

@@ -78,17 +78,15 @@ def _typed(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
 
 
 def _rank_creators(table: pd.DataFrame) -> pd.DataFrame:
-    """The rank and the tier percentiles look at every creator: the scorer's own functions on
-    the whole creators table (one row per creator), ties in input order."""
+    """Rank and tier percentiles need every creator: the scorer's functions, ties in input order."""
     table = engine._rank(table.sort_values(["_order_kind", "_order"], kind="stable").copy())
     add_tier_percentiles(table)
     return table[list(CREATOR_COLUMNS)]
 
 
 def _evidence(rows: pd.DataFrame, cls: type) -> list[Any]:
-    """The evidence records naming the bucket's creators, each once, in their global order
-    (C1, C2... / P1, P2...). A trimmed copy-paste record carries only its own creator's count,
-    so the counts of the bucket's creators that share a cluster are merged."""
+    """The records naming the bucket's creators, each once, in global order (C1, C2...); a
+    trimmed cluster record holds one creator's count, so those of one cluster are merged."""
     found: dict[int, dict[str, Any]] = {}
     for num, raw in sorted(zip(rows["_num"].astype(int), rows["_json"], strict=True)):
         data = json.loads(raw)
@@ -140,9 +138,8 @@ def _score_bucket(
 
 
 def _records_by_creator(evidence: DataFrame, cls: type, *, trim: bool) -> DataFrame:
-    """(creator_id, _num, _json): each evidence record once per creator it names. ``trim``: only
-    the creator's own count and no variants, creators or comment ids (all its reasons read; a
-    copy-paste cluster can span thousands of creators, the full record is in ``clusters``)."""
+    """(creator_id, _num, _json): each record once per creator it names; ``trim``: with only that
+    creator's count and no lists (a cluster can span thousands of creators; see ``clusters``)."""
     exploded = evidence.select("*", F.explode("comments_by_creator").alias("creator_id", "__n"))
     if trim:
         own = F.create_map("creator_id", "__n")

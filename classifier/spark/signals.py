@@ -203,9 +203,8 @@ def pods(c: DataFrame, cfg: ScoringConfig, has_times: bool) -> tuple[DataFrame, 
 
 
 def _top_overlap(rows: pd.DataFrame, top: int = 3) -> pd.DataFrame:
-    """``creator_overlap`` for the creators of one bucket (``mine``): ``rows`` holds every
-    (author, creator) pair of the authors who comment on one of them, so their counts are
-    whole; sorted by each creator's first line, ties go as in the single-machine path."""
+    """``creator_overlap`` for one bucket's creators (``mine``), from every (author, creator) pair
+    of their authors, so counts are whole; in first-line order, so ties go as on one machine."""
     rows = rows.sort_values("order", kind="stable")
     mine = rows.loc[rows["mine"].astype(bool), "creator_id"]
     found = signals.creator_overlap(rows, top, only=set(mine))
@@ -218,9 +217,8 @@ def _top_overlap(rows: pd.DataFrame, top: int = 3) -> pd.DataFrame:
 
 
 def overlap(c: DataFrame, top: int = 3) -> DataFrame:
-    """``creator_overlap``: per creator, the ``top`` creators sharing most commenters (rank
-    ``r``, ``other``, ``shared``). Each bucket of creators receives the creator lists of the
-    authors who comment on one of them, so no creator x creator table is ever shuffled."""
+    """``creator_overlap``: each creator's ``top`` by shared commenters (``r``, ``other``,
+    ``shared``); a bucket of creators gets its authors' pairs, never a creator x creator table."""
     by_pair = c.where(F.col("author_id").isNotNull()).groupBy("author_id", "creator_id")
     work = by_pair.agg(F.min("_line").alias("first"))
     order = work.groupBy("creator_id").agg(F.min("first").alias("order"))
